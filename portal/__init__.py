@@ -1,0 +1,1 @@
+"""Community health portal."""

@@ -1,0 +1,1 @@
+"""Sign-in (local and OpenID Connect), invitations, password reset, profile, second factor."""

@@ -1,0 +1,48 @@
+"""Links sent by e-mail: invitations and password resets, usable once before they expire."""
+
+from __future__ import annotations
+
+from datetime import timedelta
+from enum import StrEnum
+
+from sqlmodel import Session, select
+
+from portal.accounts.models import EmailToken, Person
+from portal.clock import now
+from portal.security.tokens import digest, new_token
+
+
+class Purpose(StrEnum):
+    invitation = "invitation"
+    reset = "reset"
+
+
+LIFETIME = {Purpose.invitation: timedelta(days=7), Purpose.reset: timedelta(hours=1)}
+
+
+class LinkProblem(StrEnum):
+    unknown = "unknown"
+    expired = "expired"
+    used = "used"
+
+
+def issue_link(db: Session, person: Person, purpose: Purpose, created_by=None) -> str:
+    """A new link token; older unused links of the same purpose stop working."""
+    for older in db.exec(select(EmailToken).where(EmailToken.person_id == person.id, EmailToken.purpose == purpose, EmailToken.used_at.is_(None))).all():
+        older.used_at = now()
+    token = new_token()
+    db.add(EmailToken(purpose=purpose, token_hash=digest(token), person_id=person.id, created_by=created_by, expires_at=now() + LIFETIME[purpose]))
+    return token
+
+
+def find_link(db: Session, token: str, purpose: Purpose) -> tuple[EmailToken | None, LinkProblem | None]:
+    if not token or len(token) > 100:
+        return None, LinkProblem.unknown
+    found = db.exec(select(EmailToken).where(EmailToken.token_hash == digest(token), EmailToken.purpose == purpose)).first()
+    if found is None:
+        return None, LinkProblem.unknown
+    if found.used_at is not None:
+        return found, LinkProblem.used
+    if found.expires_at <= now():
+        return found, LinkProblem.expired
+    return found, None

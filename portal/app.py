@@ -1,0 +1,110 @@
+"""create_app(settings): the portal's table of contents."""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import logging
+from collections.abc import AsyncIterator
+from urllib.parse import urlsplit
+
+from starlette.applications import Starlette
+from starlette.exceptions import HTTPException
+from starlette.middleware import Middleware
+from starlette.routing import Mount
+from starlette.staticfiles import StaticFiles
+
+from portal import errors, home
+from portal.accounts import admin_routes, oidc, profile_routes
+from portal.accounts import routes as accounts
+from portal.accounts.queries import identify
+from portal.care import routes as care
+from portal.coordination import routes as coordination
+from portal.database import Sessions, create_database_engine
+from portal.i18n import LanguageMiddleware
+from portal.notifications import routes as notifications
+from portal.notifications.sender import send_pending
+from portal.partners import routes as partners
+from portal.rendering import STATIC, create_templates
+from portal.requestlog import ErrorPageMiddleware, RequestIdMiddleware, configure_logging
+from portal.security.headers import SecurityHeadersMiddleware
+from portal.security.passwords import Passwords
+from portal.security.policies import PUBLIC, Refused
+from portal.security.sessions import SessionMiddleware
+from portal.settings import Settings
+
+log = logging.getLogger(__name__)
+MAIL_EVERY_SECONDS = 5
+
+
+def create_app(settings: Settings) -> Starlette:
+    configure_logging(settings.log_level)
+    engine = create_database_engine(settings)
+    sessions = Sessions(engine)
+
+    @contextlib.asynccontextmanager
+    async def lifespan(app: Starlette) -> AsyncIterator[None]:
+        sender = asyncio.create_task(_send_mail_forever(settings, sessions)) if settings.smtp_url else None
+        try:
+            yield
+        finally:
+            if sender:
+                sender.cancel()
+                with contextlib.suppress(asyncio.CancelledError):
+                    await sender
+            engine.dispose()
+
+    static = Mount("/static", app=StaticFiles(directory=STATIC), name="static")
+    static.policy = PUBLIC
+    app = Starlette(
+        routes=[
+            *home.routes,
+            *accounts.routes,
+            *profile_routes.routes,
+            *oidc.routes,
+            *admin_routes.routes,
+            *care.routes,
+            *coordination.routes,
+            *partners.routes,
+            *notifications.routes,
+            static,
+        ],
+        middleware=[
+            Middleware(RequestIdMiddleware),
+            Middleware(SecurityHeadersMiddleware, hsts=not settings.development, form_actions=_provider_origin(settings)),
+            Middleware(SessionMiddleware, sessions=sessions, identify=identify, cookie_name=_cookie_name(settings), secure=not settings.development),
+            Middleware(LanguageMiddleware, zone=settings.zone),
+            Middleware(ErrorPageMiddleware, render_error=errors.render_server_error),
+        ],
+        exception_handlers={HTTPException: errors.http_exception, Refused: errors.refused},
+        lifespan=lifespan,
+    )
+    app.state.settings = settings
+    app.state.engine = engine
+    app.state.sessions = sessions
+    app.state.templates = create_templates()
+    app.state.passwords = Passwords(settings.argon2_time_cost, settings.argon2_memory_cost)
+    app.state.oidc = oidc.create_oidc_client(settings)
+    return app
+
+
+def _cookie_name(settings: Settings) -> str:
+    # __Host- cookies must be Secure, so plain-HTTP development uses a plain name.
+    return "portal_session" if settings.development else "__Host-portal_session"
+
+
+def _provider_origin(settings: Settings) -> tuple[str, ...]:
+    if not settings.oidc_enabled:
+        return ()
+    parts = urlsplit(settings.oidc_issuer)
+    return (f"{parts.scheme}://{parts.netloc}",)
+
+
+async def _send_mail_forever(settings: Settings, sessions: Sessions) -> None:
+    """Deliver the outbox every few seconds; each message is claimed, so several workers may do this."""
+    while True:
+        try:
+            await asyncio.to_thread(send_pending, sessions, settings.smtp_url, settings.mail_from)
+        except Exception:  # the sender must outlive a bad moment of the database or mail server
+            log.exception("mail sender failed; trying again")
+        await asyncio.sleep(MAIL_EVERY_SECONDS)

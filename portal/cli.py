@@ -1,0 +1,126 @@
+"""The `portal` command: serve, migrate, demo, create-user, worker, send-mail."""
+
+from __future__ import annotations
+
+import argparse
+import getpass
+import logging
+import os
+import sys
+import time
+
+from portal.settings import Settings, SettingsError, settings_from_env
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(prog="portal", description="Community health portal")
+    commands = parser.add_subparsers(dest="command", required=True)
+    serve = commands.add_parser("serve", help="serve the portal with uvicorn")
+    serve.add_argument("--host", default="127.0.0.1")
+    serve.add_argument("--workers", type=int, default=1)
+    serve.add_argument("--reload", action="store_true")
+    commands.add_parser("migrate", help="bring the database schema up to date")
+    commands.add_parser("demo", help="load the demo data (development only; safe to run twice)")
+    create = commands.add_parser("create-user", help="create an account")
+    create.add_argument("--email", required=True)
+    create.add_argument("--role", required=True, action="append", choices=["patient", "caregiver", "partner", "coordinator", "admin"])
+    create.add_argument("--name", default="")
+    commands.add_parser("worker", help="run background work (mail delivery) without serving pages")
+    commands.add_parser("send-mail", help="deliver the mail waiting in the outbox once")
+    args = parser.parse_args(argv)
+    try:
+        settings = settings_from_env()
+    except SettingsError as error:
+        print(f"portal: {error}", file=sys.stderr)
+        return 2
+    return COMMANDS[args.command](settings, args)
+
+
+def _serve(settings: Settings, args) -> int:
+    import uvicorn
+
+    os.environ.setdefault("PORTAL_ENV", settings.env)
+    uvicorn.run(
+        "portal.asgi:app", host=args.host, port=settings.port, workers=args.workers, reload=args.reload,
+        proxy_headers=True, forwarded_allow_ips=os.environ.get("FORWARDED_ALLOW_IPS", "127.0.0.1"), log_level=settings.log_level.lower(),
+    )
+    return 0
+
+
+def _migrate(settings: Settings, args) -> int:
+    from portal.migrate import migrate
+
+    migrate(settings)
+    print("database is up to date")
+    return 0
+
+
+def _demo(settings: Settings, args) -> int:
+    from portal.demo import load_demo
+
+    if not settings.development:
+        print("portal demo: only in development (PORTAL_ENV=development)", file=sys.stderr)
+        return 2
+    for line in load_demo(settings):
+        print(line)
+    return 0
+
+
+def _create_user(settings: Settings, args) -> int:
+    from portal.accounts.queries import create_person, person_by_email
+    from portal.database import Sessions, create_database_engine
+    from portal.forms import EMAIL
+    from portal.security.passwords import Passwords, password_problem
+
+    email = args.email.strip().lower()
+    if not EMAIL.match(email):
+        print(f"portal create-user: {args.email!r} is not an email address", file=sys.stderr)
+        return 2
+    password = os.environ.get("PORTAL_NEW_PASSWORD") or getpass.getpass("Password for the new account: ")
+    problem = password_problem(password, email=email)
+    if problem:
+        print(f"portal create-user: password refused ({problem.replace('_', ' ')})", file=sys.stderr)
+        return 2
+    sessions = Sessions(create_database_engine(settings))
+    with sessions.begin() as db:
+        if person_by_email(db, email):
+            print(f"portal create-user: {email} already has an account", file=sys.stderr)
+            return 2
+        create_person(db, email=email, name=args.name or email.split("@")[0], roles=args.role,
+                      password_hash=Passwords(settings.argon2_time_cost, settings.argon2_memory_cost).hash(password))
+    print(f"created {email} ({', '.join(args.role)})")
+    return 0
+
+
+def _send_mail(settings: Settings, args) -> int:
+    from portal.database import Sessions, create_database_engine
+    from portal.notifications.sender import send_pending
+
+    if not settings.smtp_url:
+        print("portal send-mail: PORTAL_SMTP_URL is not set", file=sys.stderr)
+        return 2
+    sent = send_pending(Sessions(create_database_engine(settings)), settings.smtp_url, settings.mail_from)
+    print(f"sent {sent} message(s)")
+    return 0
+
+
+def _worker(settings: Settings, args) -> int:
+    from portal.database import Sessions, create_database_engine
+    from portal.notifications.sender import send_pending
+    from portal.requestlog import configure_logging
+
+    configure_logging(settings.log_level)
+    if not settings.smtp_url:
+        print("portal worker: PORTAL_SMTP_URL is not set; nothing to do", file=sys.stderr)
+        return 2
+    sessions = Sessions(create_database_engine(settings))
+    logging.getLogger("portal").info("worker started")
+    while True:
+        send_pending(sessions, settings.smtp_url, settings.mail_from)
+        time.sleep(5)
+
+
+COMMANDS = {"serve": _serve, "migrate": _migrate, "demo": _demo, "create-user": _create_user, "worker": _worker, "send-mail": _send_mail}
+
+if __name__ == "__main__":
+    sys.exit(main())

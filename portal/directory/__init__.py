@@ -1,0 +1,1 @@
+"""Community resource directory (Open Referral HSDS 3.1)."""

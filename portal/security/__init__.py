@@ -1,0 +1,1 @@
+"""Sessions, passwords, CSRF, headers, access policies and the audit log."""

@@ -1,0 +1,19 @@
+"""CSRF tokens: derived from the session's secret, so they rotate with the session id."""
+
+from portal.security.tokens import keyed_digest, same
+
+HEADER = "x-csrf-token"
+FIELD = "csrf_token"
+
+
+def csrf_token(request) -> str:
+    state = request.state.session
+    return keyed_digest(request.app.state.settings.secret_key, "csrf:" + state.key)
+
+
+def csrf_ok(request, form) -> bool:
+    state = request.state.session
+    if not (state.row or state.new_token):
+        return False
+    sent = request.headers.get(HEADER) or (form.get(FIELD) if form is not None else None) or ""
+    return isinstance(sent, str) and same(sent, csrf_token(request))

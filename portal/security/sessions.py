@@ -1,0 +1,187 @@
+"""Server-side sessions: a random token in the cookie, the session's row in the database.
+
+Handlers change the session through `SessionState` (sign in, sign out, data); the middleware loads
+it before the handler and saves what changed before the response starts.
+"""
+
+from __future__ import annotations
+
+import uuid
+from dataclasses import dataclass, field
+from datetime import datetime, timedelta
+from http.cookies import SimpleCookie
+
+from anyio import to_thread
+from sqlmodel import Session, delete, select
+
+from portal.clock import now
+from portal.security.models import WebSession
+from portal.security.principal import Principal
+from portal.security.tokens import digest, new_token
+
+STAFF_IDLE = timedelta(minutes=15)
+PATIENT_IDLE = timedelta(minutes=30)
+ABSOLUTE = timedelta(hours=12)
+# Writing last_seen on every request would turn every page view into a write.
+TOUCH_EVERY = timedelta(seconds=60)
+STAFF = frozenset({"partner", "coordinator", "admin"})
+
+
+def idle_limit(roles: frozenset[str]) -> timedelta:
+    return STAFF_IDLE if roles & STAFF else PATIENT_IDLE
+
+
+@dataclass
+class SessionState:
+    """The request's session. `data` is a plain dict (also `request.session`, for Authlib)."""
+
+    token: str | None = None
+    row: WebSession | None = None
+    data: dict = field(default_factory=dict)
+    expired: bool = False
+    new_token: str | None = None
+    clear_cookie: bool = False
+    saved_data: dict = field(default_factory=dict)
+
+    @property
+    def user_id(self) -> uuid.UUID | None:
+        return self.row.user_id if self.row else None
+
+    @property
+    def authenticated(self) -> bool:
+        return bool(self.row and self.row.authenticated and self.row.user_id)
+
+    @property
+    def key(self) -> str:
+        """A stable secret of this session (CSRF tokens are derived from it); makes one if needed."""
+        if self.new_token:
+            return self.new_token
+        if self.token and self.row:
+            return self.token
+        self.new_token = new_token()
+        return self.new_token
+
+    def start(self, db: Session, person_id: uuid.UUID, *, authenticated: bool, keep: tuple[str, ...] = ()) -> None:
+        """Begin a signed-in (or half signed-in) session under a new id: the old id dies here."""
+        kept = {name: self.data[name] for name in keep if name in self.data}
+        self._drop(db)
+        self.new_token = new_token()
+        self.row = WebSession(id_hash=digest(self.new_token), user_id=person_id, authenticated=authenticated, data=kept)
+        self.data = dict(kept)
+        self.saved_data = dict(kept)
+        db.add(self.row)
+
+    def end(self, db: Session) -> None:
+        self._drop(db)
+        self.row = None
+        self.data = {}
+        self.saved_data = {}
+        self.new_token = None
+        self.clear_cookie = True
+
+    def _drop(self, db: Session) -> None:
+        if self.row is not None:
+            db.execute(delete(WebSession).where(WebSession.id_hash == self.row.id_hash))
+
+
+def end_all_sessions(db: Session, person_id: uuid.UUID, *, except_hash: str | None = None) -> None:
+    """Sign a person out everywhere (password change, deactivation)."""
+    statement = delete(WebSession).where(WebSession.user_id == person_id)
+    if except_hash:
+        statement = statement.where(WebSession.id_hash != except_hash)
+    db.execute(statement)
+
+
+def is_expired(row: WebSession, roles: frozenset[str], at: datetime) -> bool:
+    return at - row.last_seen_at > idle_limit(roles) or at - row.created_at > ABSOLUTE
+
+
+class SessionMiddleware:
+    """Loads the session and the signed-in person; saves the session before the response starts."""
+
+    def __init__(self, app, *, sessions, identify, cookie_name: str, secure: bool):
+        self.app = app
+        self.sessions = sessions
+        self.identify = identify
+        self.cookie_name = cookie_name
+        self.secure = secure
+
+    async def __call__(self, scope, receive, send):
+        if scope["type"] != "http" or scope["path"].startswith("/static/"):
+            return await self.app(scope, receive, send)
+        token = self._cookie(scope)
+        state, principal = await to_thread.run_sync(self._load, token)
+        scope["session"] = state.data
+        scope.setdefault("state", {})
+        scope["state"]["session"] = state
+        scope["state"]["principal"] = principal
+
+        async def send_with_cookie(message):
+            if message["type"] == "http.response.start":
+                await to_thread.run_sync(self._save, state)
+                cookie = self._cookie_header(state)
+                if cookie:
+                    message.setdefault("headers", [])
+                    message["headers"] = list(message["headers"]) + [(b"set-cookie", cookie.encode("latin-1"))]
+            await send(message)
+
+        await self.app(scope, receive, send_with_cookie)
+
+    def _cookie(self, scope) -> str | None:
+        for name, value in scope.get("headers", []):
+            if name == b"cookie":
+                cookie = SimpleCookie()
+                try:
+                    cookie.load(value.decode("latin-1"))
+                except Exception:  # a malformed cookie header is treated as no cookie
+                    return None
+                if self.cookie_name in cookie:
+                    return cookie[self.cookie_name].value[:100]
+        return None
+
+    def _load(self, token: str | None) -> tuple[SessionState, Principal | None]:
+        state = SessionState(token=token)
+        if not token:
+            return state, None
+        at = now()
+        with self.sessions.begin() as db:
+            row = db.get(WebSession, digest(token))
+            if row is None:
+                state.clear_cookie = True
+                return state, None
+            principal = self.identify(db, row.user_id) if row.user_id else None
+            roles = principal.roles if principal else frozenset()
+            if (row.user_id and principal is None) or is_expired(row, roles, at):
+                db.delete(row)
+                state.expired = bool(row.user_id)
+                state.clear_cookie = True
+                return state, None
+            if at - row.last_seen_at > TOUCH_EVERY:
+                row.last_seen_at = at
+        state.row = row
+        state.data = dict(row.data or {})
+        state.saved_data = dict(state.data)
+        return state, principal if row.authenticated else None
+
+    def _save(self, state: SessionState) -> None:
+        if state.data == state.saved_data and not (state.new_token and state.row is None):
+            return
+        with self.sessions.begin() as db:
+            if state.row is None:
+                state.row = WebSession(id_hash=digest(state.key), data=dict(state.data))
+                db.add(state.row)
+            else:
+                row = db.get(WebSession, state.row.id_hash)
+                if row is None:
+                    return
+                row.data = dict(state.data)
+        state.saved_data = dict(state.data)
+
+    def _cookie_header(self, state: SessionState) -> str | None:
+        if state.new_token:
+            attributes = f"{self.cookie_name}={state.new_token}; Path=/; HttpOnly; SameSite=Lax"
+            return attributes + ("; Secure" if self.secure else "")
+        if state.clear_cookie:
+            attributes = f"{self.cookie_name}=; Path=/; HttpOnly; SameSite=Lax; Max-Age=0"
+            return attributes + ("; Secure" if self.secure else "")
+        return None
