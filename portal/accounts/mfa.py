@@ -32,7 +32,8 @@ def qr_svg(uri: str) -> str:
 
 
 def _normalise(code: str) -> str:
-    return "".join(ch for ch in code.lower() if ch.isalnum())
+    # ASCII only: compare_digest refuses other text, and "１２３" is not a code an app shows.
+    return "".join(ch for ch in code.lower() if ch.isascii() and ch.isalnum())
 
 
 def code_step(secret: str, code: str, last_step: int | None, at: float | None = None) -> int | None:
