@@ -42,7 +42,7 @@ def _serve(settings: Settings, args) -> int:
     os.environ.setdefault("PORTAL_ENV", settings.env)
     uvicorn.run(
         "portal.asgi:app", host=args.host, port=settings.port, workers=args.workers, reload=args.reload,
-        proxy_headers=True, forwarded_allow_ips=os.environ.get("FORWARDED_ALLOW_IPS", "127.0.0.1"), log_level=settings.log_level.lower(),
+        proxy_headers=True, access_log=False, forwarded_allow_ips=os.environ.get("FORWARDED_ALLOW_IPS", "127.0.0.1"), log_level=settings.log_level.lower(),
     )
     return 0
 

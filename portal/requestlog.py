@@ -4,10 +4,12 @@ import contextvars
 import logging
 import re
 import secrets
+import time
 
 request_id_var: contextvars.ContextVar[str] = contextvars.ContextVar("request_id", default="-")
 _SANE_ID = re.compile(r"^[A-Za-z0-9._-]{8,40}$")
 log = logging.getLogger("portal")
+access = logging.getLogger("portal.access")
 
 
 class RequestIdFilter(logging.Filter):
@@ -38,12 +40,21 @@ class RequestIdMiddleware:
         request_id_var.set(request_id)
         scope.setdefault("state", {})["request_id"] = request_id
 
+        started = time.perf_counter()
+        status = 500
+
         async def send_with_id(message):
+            nonlocal status
             if message["type"] == "http.response.start":
+                status = message["status"]
                 message["headers"] = list(message.get("headers", [])) + [(b"x-request-id", request_id.encode())]
             await send(message)
 
-        await self.app(scope, receive, send_with_id)
+        try:
+            await self.app(scope, receive, send_with_id)
+        finally:
+            # The query string is left out: searches can hold a patient's name.
+            access.info("%s %s %s %.1fms", scope.get("method"), scope.get("path"), status, (time.perf_counter() - started) * 1000)
 
 
 class ErrorPageMiddleware:
