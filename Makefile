@@ -26,7 +26,7 @@ install: $(VENV)/.installed
 install-test: $(VENV)/.installed-test
 
 translations: $(VENV)/.installed
-	$(BIN)/pybabel compile --use-fuzzy -q -d portal/translations
+	$(BIN)/pybabel compile --use-fuzzy -d portal/translations
 
 extract-translations: $(VENV)/.installed
 	$(BIN)/pybabel extract -q -F babel.cfg -k _ -k N_ -k gettext -k ngettext:1,2 --no-location --sort-output -o portal/translations/messages.pot .

@@ -18,7 +18,7 @@ from portal.rendering import flash, render
 from portal.security.audit import audit, client_address
 from portal.security.passwords import password_problem
 from portal.security.policies import PUBLIC, SIGNED_IN, SIGNING_IN, guarded
-from portal.security.sessions import end_all_sessions
+from portal.security.sessions import EXPIRED_NOTICE, end_all_sessions
 from portal.security.throttle import forget_failures, is_throttled, record_failure
 
 WRONG_CREDENTIALS = N_("Email or password is wrong.")
@@ -40,7 +40,8 @@ def login(request):
         return RedirectResponse(safe_next(request.query_params.get("next")), status_code=303)
     form = Form(request.state.form)
     next_path = safe_next(request.query_params.get("next") or form.raw("next"))
-    context = {"form": form, "next": next_path, "expired": request.state.session.expired}
+    expired = request.state.session.expired or bool(request.state.session.data.pop(EXPIRED_NOTICE, False))
+    context = {"form": form, "next": next_path, "expired": expired}
     if request.method == "GET":
         return render(request, "accounts/login.html", context)
     email = form.email()

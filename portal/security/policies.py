@@ -99,6 +99,13 @@ async def _read_form(request):
     content_type = request.headers.get("content-type", "")
     if not content_type.startswith(("application/x-www-form-urlencoded", "multipart/form-data")):
         return None
+    # A chunked body has no length to check up front: count what arrives, and keep it for request.form().
+    body = bytearray()
+    async for chunk in request.stream():
+        body += chunk
+        if len(body) > MAX_FORM_BYTES:
+            raise HTTPException(413)
+    request._body = bytes(body)
     try:
         return await request.form(max_files=0, max_fields=100)
     except Exception as error:  # malformed bodies are the sender's fault, never a 500

@@ -25,6 +25,9 @@ ABSOLUTE = timedelta(hours=12)
 # Writing last_seen on every request would turn every page view into a write.
 TOUCH_EVERY = timedelta(seconds=60)
 STAFF = frozenset({"partner", "coordinator", "admin"})
+# Set in the fresh session that follows a timed-out one, so the sign-in page (usually the next
+# request, after a redirect) can say why the person was signed out.
+EXPIRED_NOTICE = "signed_out_idle"
 
 
 def idle_limit(roles: frozenset[str]) -> timedelta:
@@ -155,6 +158,8 @@ class SessionMiddleware:
                 db.delete(row)
                 state.expired = bool(row.user_id)
                 state.clear_cookie = True
+                if state.expired:
+                    state.data[EXPIRED_NOTICE] = True
                 return state, None
             if at - row.last_seen_at > TOUCH_EVERY:
                 row.last_seen_at = at
