@@ -57,10 +57,13 @@ def people(request):
 def person_detail(request):
     """One account: roles, second factor, linked identities, and the admin's actions."""
     person_id = _person_id(request)
-    with request.app.state.sessions() as db:
+    with request.app.state.sessions.begin() as db:
         person = db.get(Person, person_id)
         if person is None:
             raise HTTPException(404)
+        if Role.patient in roles_of(db, person_id):
+            # An admin opening a patient's account is a read of that patient's record.
+            audit(db, request, "person_viewed", patient_id=person_id, object_type="person", object_id=str(person_id))
         identities = db.exec(select(OidcIdentity).where(OidcIdentity.person_id == person_id)).all()
         roles = sorted(roles_of(db, person_id))
     form = Form()

@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import timedelta
 from enum import StrEnum
 
-from sqlmodel import Session, select
+from sqlmodel import Session, func, select
 
 from portal.accounts.models import EmailToken, Person
 from portal.clock import now
@@ -18,6 +18,9 @@ class Purpose(StrEnum):
 
 
 LIFETIME = {Purpose.invitation: timedelta(days=7), Purpose.reset: timedelta(hours=1)}
+
+
+LINKS_PER_HOUR = 3
 
 
 class LinkProblem(StrEnum):
@@ -33,6 +36,13 @@ def issue_link(db: Session, person: Person, purpose: Purpose, created_by=None) -
     token = new_token()
     db.add(EmailToken(purpose=purpose, token_hash=digest(token), person_id=person.id, created_by=created_by, expires_at=now() + LIFETIME[purpose]))
     return token
+
+
+def too_many_links(db: Session, person: Person, purpose: Purpose) -> bool:
+    """At most a few links an hour, so a form cannot be used to flood someone's mailbox."""
+    since = now() - timedelta(hours=1)
+    recent = db.exec(select(func.count()).where(EmailToken.person_id == person.id, EmailToken.purpose == purpose, EmailToken.created_at > since)).one()
+    return recent >= LINKS_PER_HOUR
 
 
 def find_link(db: Session, token: str, purpose: Purpose) -> tuple[EmailToken | None, LinkProblem | None]:

@@ -6,7 +6,7 @@ from starlette.responses import RedirectResponse
 from starlette.routing import Route
 
 from portal.accounts import mfa
-from portal.accounts.links import LinkProblem, Purpose, find_link, issue_link
+from portal.accounts.links import LinkProblem, Purpose, find_link, issue_link, too_many_links
 from portal.accounts.mail import send_reset
 from portal.accounts.models import Person
 from portal.accounts.queries import person_by_email
@@ -202,7 +202,7 @@ def forgot_password(request):
     with request.app.state.sessions.begin() as db:
         throttled = is_throttled(db, email, client_address(request))
         person = person_by_email(db, email)
-        if person is not None and person.active and not throttled:
+        if person is not None and person.active and not throttled and not too_many_links(db, person, Purpose.reset):
             token = issue_link(db, person, Purpose.reset)
             send_reset(db, person, f"{settings.base_url}/password/reset/{token}")
             audit(db, request, "password_reset_requested", actor_id=person.id, object_type="person", object_id=str(person.id))
