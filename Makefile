@@ -29,8 +29,8 @@ translations: $(VENV)/.installed
 	$(BIN)/pybabel compile --use-fuzzy -d portal/translations
 
 extract-translations: $(VENV)/.installed
-	$(BIN)/pybabel extract -q -F babel.cfg -k _ -k N_ -k gettext -k ngettext:1,2 --no-location --sort-output -o portal/translations/messages.pot .
-	$(BIN)/pybabel update -q --no-fuzzy-matching -i portal/translations/messages.pot -d portal/translations
+	$(BIN)/pybabel extract -F babel.cfg -k _ -k N_ -k gettext -k ngettext:1,2 --no-location --sort-output -o portal/translations/messages.pot .
+	$(BIN)/pybabel update --no-fuzzy-matching -i portal/translations/messages.pot -d portal/translations
 
 run: translations
 	PORTAL_ENV=development $(BIN)/portal migrate

@@ -73,7 +73,7 @@ def test_every_interface_string_has_a_spanish_translation(tmp_path):
     root = Path(__file__).resolve().parent.parent
     extracted = tmp_path / "messages.pot"
     subprocess.run(
-        [pybabel, "extract", "-q", "-F", "babel.cfg", "-k", "_", "-k", "N_", "-k", "gettext", "-k", "ngettext:1,2", "-o", extracted, "portal"],
+        [pybabel, "extract", "-F", "babel.cfg", "-k", "_", "-k", "N_", "-k", "gettext", "-k", "ngettext:1,2", "-o", extracted, "portal"],
         cwd=root, check=True,
     )
     catalog = _read(i18n.TRANSLATIONS_DIR / "es" / "LC_MESSAGES" / "messages.po")
