@@ -10,6 +10,12 @@ request_id_var: contextvars.ContextVar[str] = contextvars.ContextVar("request_id
 _SANE_ID = re.compile(r"^[A-Za-z0-9._-]{8,40}$")
 log = logging.getLogger("portal")
 access = logging.getLogger("portal.access")
+# Invitation and reset links carry their secret in the path; until used it works like a password.
+_LINK_SECRET = re.compile(r"^(/invitations/|/password/reset/)[^/]+")
+
+
+def loggable_path(path: str) -> str:
+    return _LINK_SECRET.sub(r"\1[token]", path)
 
 
 class RequestIdFilter(logging.Filter):
@@ -54,7 +60,7 @@ class RequestIdMiddleware:
             await self.app(scope, receive, send_with_id)
         finally:
             # The query string is left out: searches can hold a patient's name.
-            access.info("%s %s %s %.1fms", scope.get("method"), scope.get("path"), status, (time.perf_counter() - started) * 1000)
+            access.info("%s %s %s %.1fms", scope.get("method"), loggable_path(scope.get("path", "")), status, (time.perf_counter() - started) * 1000)
 
 
 class ErrorPageMiddleware:
@@ -83,7 +89,7 @@ class ErrorPageMiddleware:
             await self.app(scope, receive, watch)
         except Exception:
             error_id = scope.get("state", {}).get("request_id", "-")
-            log.exception("unhandled error (error id %s) on %s %s", error_id, scope.get("method"), scope.get("path"))
+            log.exception("unhandled error (error id %s) on %s %s", error_id, scope.get("method"), loggable_path(scope.get("path", "")))
             if started:
                 raise
             response = self.render_error(scope, error_id)

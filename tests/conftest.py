@@ -97,7 +97,10 @@ def settings(tmp_path, database_url) -> Settings:
 
 @pytest.fixture
 def app(settings):
-    return create_app(settings)
+    app = create_app(settings)
+    yield app
+    # Tests keep using `db` after a client's lifespan ended; close what they opened.
+    app.state.engine.dispose()
 
 
 @pytest.fixture

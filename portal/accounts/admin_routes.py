@@ -26,6 +26,11 @@ from portal.security.sessions import end_all_sessions
 ADMIN = allow(Role.admin)
 
 
+def _query(params, name: str, limit: int) -> str:
+    """A filter from the address bar: trimmed, cut to size, without NUL (PostgreSQL refuses it in text)."""
+    return params.get(name, "").replace("\x00", "").strip()[:limit]
+
+
 def _person_id(request) -> uuid.UUID:
     try:
         return uuid.UUID(request.path_params["person_id"])
@@ -37,7 +42,7 @@ def _person_id(request) -> uuid.UUID:
 def people(request):
     """Everyone with an account, filtered by name or email, role and status."""
     params = request.query_params
-    search, role, status = params.get("q", "").strip()[:100], params.get("role", ""), params.get("status", "")
+    search, role, status = _query(params, "q", 100), params.get("role", ""), params.get("status", "")
     statement = select(Person).order_by(Person.name, Person.id)
     if search:
         like = f"%{search.lower()}%"
@@ -131,7 +136,8 @@ def link_identity(request):
         person = db.get(Person, person_id)
         if person is None:
             raise HTTPException(404)
-        taken = db.exec(select(OidcIdentity).where(OidcIdentity.issuer == settings.oidc_issuer.rstrip("/"), OidcIdentity.subject == subject)).first()
+        # Only a subject that passed the field checks reaches the database (PostgreSQL refuses NUL).
+        taken = form.ok and db.exec(select(OidcIdentity).where(OidcIdentity.issuer == settings.oidc_issuer.rstrip("/"), OidcIdentity.subject == subject)).first()
         identities = db.exec(select(OidcIdentity).where(OidcIdentity.person_id == person_id)).all()
         roles = sorted(roles_of(db, person_id))
     if not settings.oidc_enabled:
@@ -161,8 +167,8 @@ def audit_log(request):
     """Audit events, newest first, filtered by action, outcome, person, patient and dates."""
     params = request.query_params
     zone = request.app.state.settings.zone
-    action, outcome = params.get("action", "")[:60], params.get("outcome", "")[:20]
-    actor, patient = params.get("actor", "").strip()[:254], params.get("patient", "").strip()[:254]
+    action, outcome = _query(params, "action", 60), _query(params, "outcome", 20)
+    actor, patient = _query(params, "actor", 254), _query(params, "patient", 254)
     since, until = _day(params.get("from", "")), _day(params.get("to", ""), end=True)
     statement = select(AuditEvent).order_by(AuditEvent.at.desc(), AuditEvent.id.desc())
     if action:

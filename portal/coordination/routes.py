@@ -27,7 +27,7 @@ COORDINATOR = allow(Role.coordinator)
 @guarded(COORDINATOR)
 def caseload_page(request):
     """A coordinator's home: the patients on their caseload."""
-    search = request.query_params.get("q", "").strip()[:100]
+    search = request.query_params.get("q", "").replace("\x00", "").strip()[:100]  # PostgreSQL refuses NUL in text
     with request.app.state.sessions() as db:
         patients = caseload(db, request.state.principal.id, search)
     return render(request, "coordination/caseload.html", {"patients": patients, "search": search}, fragment="caseload")

@@ -12,7 +12,7 @@ from datetime import datetime, timedelta
 from http.cookies import SimpleCookie
 
 from anyio import to_thread
-from sqlmodel import Session, delete, select
+from sqlmodel import Session, delete, update
 
 from portal.clock import now
 from portal.security.models import WebSession
@@ -146,23 +146,27 @@ class SessionMiddleware:
         state = SessionState(token=token)
         if not token:
             return state, None
-        at = now()
-        with self.sessions.begin() as db:
-            row = db.get(WebSession, digest(token))
-            if row is None:
-                state.clear_cookie = True
-                return state, None
-            principal = self.identify(db, row.user_id) if row.user_id else None
-            roles = principal.roles if principal else frozenset()
-            if (row.user_id and principal is None) or is_expired(row, roles, at):
-                db.delete(row)
-                state.expired = bool(row.user_id)
-                state.clear_cookie = True
-                if state.expired:
-                    state.data[EXPIRED_NOTICE] = True
-                return state, None
-            if at - row.last_seen_at > TOUCH_EVERY:
-                row.last_seen_at = at
+        at, id_hash = now(), digest(token)
+        # A read transaction: most requests change nothing, and SQLite writers queue behind one lock.
+        with self.sessions() as db:
+            row = db.get(WebSession, id_hash)
+            principal = self.identify(db, row.user_id) if row is not None and row.user_id else None
+        if row is None:
+            state.clear_cookie = True
+            return state, None
+        roles = principal.roles if principal else frozenset()
+        if (row.user_id and principal is None) or is_expired(row, roles, at):
+            with self.sessions.begin() as db:
+                db.execute(delete(WebSession).where(WebSession.id_hash == id_hash))
+            state.expired = bool(row.user_id)
+            state.clear_cookie = True
+            if state.expired:
+                state.data[EXPIRED_NOTICE] = True
+            return state, None
+        if at - row.last_seen_at > TOUCH_EVERY:
+            with self.sessions.begin() as db:
+                db.execute(update(WebSession).where(WebSession.id_hash == id_hash).values(last_seen_at=at))
+            row.last_seen_at = at
         state.row = row
         state.data = dict(row.data or {})
         state.saved_data = dict(state.data)
