@@ -21,6 +21,7 @@ from portal.accounts.queries import identify
 from portal.care import routes as care
 from portal.coordination import routes as coordination
 from portal.database import Sessions, create_database_engine
+from portal.housekeeping import prune
 from portal.i18n import LanguageMiddleware
 from portal.notifications import routes as notifications
 from portal.notifications.sender import send_pending
@@ -35,6 +36,7 @@ from portal.settings import Settings
 
 log = logging.getLogger(__name__)
 MAIL_EVERY_SECONDS = 5
+PRUNE_EVERY_SECONDS = 600
 
 
 def create_app(settings: Settings) -> Starlette:
@@ -44,14 +46,16 @@ def create_app(settings: Settings) -> Starlette:
 
     @contextlib.asynccontextmanager
     async def lifespan(app: Starlette) -> AsyncIterator[None]:
-        sender = asyncio.create_task(_send_mail_forever(settings, sessions)) if settings.smtp_url else None
+        tasks = [asyncio.create_task(_every(PRUNE_EVERY_SECONDS, prune, sessions, first_delay=60))]
+        if settings.smtp_url:
+            tasks.append(asyncio.create_task(_every(MAIL_EVERY_SECONDS, send_pending, sessions, settings.smtp_url, settings.mail_from)))
         try:
             yield
         finally:
-            if sender:
-                sender.cancel()
+            for task in tasks:
+                task.cancel()
                 with contextlib.suppress(asyncio.CancelledError):
-                    await sender
+                    await task
             engine.dispose()
 
     static = Mount("/static", app=StaticFiles(directory=STATIC), name="static")
@@ -100,11 +104,15 @@ def _provider_origin(settings: Settings) -> tuple[str, ...]:
     return (f"{parts.scheme}://{parts.netloc}",)
 
 
-async def _send_mail_forever(settings: Settings, sessions: Sessions) -> None:
-    """Deliver the outbox every few seconds; each message is claimed, so several workers may do this."""
+async def _every(seconds: float, job, *args, first_delay: float = 0) -> None:
+    """Run a background job (in a thread: it uses the database) every so often, forever.
+
+    Mail delivery claims each message and pruning deletes idempotently, so every worker may do both.
+    """
+    await asyncio.sleep(first_delay)
     while True:
         try:
-            await asyncio.to_thread(send_pending, sessions, settings.smtp_url, settings.mail_from)
-        except Exception:  # the sender must outlive a bad moment of the database or mail server
-            log.exception("mail sender failed; trying again")
-        await asyncio.sleep(MAIL_EVERY_SECONDS)
+            await asyncio.to_thread(job, *args)
+        except Exception:  # a bad moment of the database or mail server must not end the loop
+            log.exception("background job %s failed; trying again", job.__name__)
+        await asyncio.sleep(seconds)

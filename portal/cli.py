@@ -1,4 +1,4 @@
-"""The `portal` command: serve, migrate, demo, create-user, worker, send-mail."""
+"""The `portal` command: serve, migrate, demo, create-user, worker, send-mail, prune."""
 
 from __future__ import annotations
 
@@ -27,6 +27,7 @@ def main(argv: list[str] | None = None) -> int:
     create.add_argument("--name", default="")
     commands.add_parser("worker", help="run background work (mail delivery) without serving pages")
     commands.add_parser("send-mail", help="deliver the mail waiting in the outbox once")
+    commands.add_parser("prune", help="delete dead sessions, old sign-in failures and spent e-mail links")
     args = parser.parse_args(argv)
     try:
         settings = settings_from_env()
@@ -106,21 +107,33 @@ def _send_mail(settings: Settings, args) -> int:
 
 def _worker(settings: Settings, args) -> int:
     from portal.database import Sessions, create_database_engine
+    from portal.housekeeping import prune
     from portal.notifications.sender import send_pending
     from portal.requestlog import configure_logging
 
     configure_logging(settings.log_level)
-    if not settings.smtp_url:
-        print("portal worker: PORTAL_SMTP_URL is not set; nothing to do", file=sys.stderr)
-        return 2
     sessions = Sessions(create_database_engine(settings))
-    logging.getLogger("portal").info("worker started")
+    logging.getLogger("portal").info("worker started (mail %s)", "on" if settings.smtp_url else "off: PORTAL_SMTP_URL unset")
+    last_prune = 0.0
     while True:
-        send_pending(sessions, settings.smtp_url, settings.mail_from)
+        if settings.smtp_url:
+            send_pending(sessions, settings.smtp_url, settings.mail_from)
+        if time.monotonic() - last_prune > 600:
+            prune(sessions)
+            last_prune = time.monotonic()
         time.sleep(5)
 
 
-COMMANDS = {"serve": _serve, "migrate": _migrate, "demo": _demo, "create-user": _create_user, "worker": _worker, "send-mail": _send_mail}
+def _prune(settings: Settings, args) -> int:
+    from portal.database import Sessions, create_database_engine
+    from portal.housekeeping import prune
+
+    counts = prune(Sessions(create_database_engine(settings)))
+    print(", ".join(f"{count} {kind.replace('_', ' ')}" for kind, count in counts.items()) + " deleted")
+    return 0
+
+
+COMMANDS = {"serve": _serve, "migrate": _migrate, "demo": _demo, "create-user": _create_user, "worker": _worker, "send-mail": _send_mail, "prune": _prune}
 
 if __name__ == "__main__":
     sys.exit(main())

@@ -23,3 +23,16 @@ def test_an_admin_opening_a_patient_account_is_a_patient_read(sign_in_as, people
     with db() as s:
         events = s.exec(select(AuditEvent).where(AuditEvent.action == "person_viewed")).all()
     assert [(e.patient_id, e.actor_id) for e in events] == [(people["patient"].id, people["admin"].id)]
+
+
+def test_a_replaced_invitation_reads_as_expired_not_used(sign_in_as, client, db):
+    from tests.helpers import outbox
+
+    coordinator = sign_in_as("coordinator")
+    for _ in range(2):
+        data = {"name": "Ana Torres", "email": "ana@example.org", "preferred_language": "en", "date_of_birth": "", "csrf_token": csrf_from(coordinator, "/patients/invite")}
+        assert coordinator.post("/patients/invite", data=data, follow_redirects=False).status_code == 303
+    first, second = [message.body_text.split("/invitations/")[1].split()[0] for message in outbox(db)]
+    replaced = client.get(f"/invitations/{first}")
+    assert replaced.status_code == 410 and "expired" in replaced.text and "already chose" not in replaced.text
+    assert client.get(f"/invitations/{second}").status_code == 200

@@ -41,8 +41,10 @@ def shown_secret(client) -> str:
     return found.group(1)
 
 
-def post_setup_code(client, code):
-    return client.post("/two-factor/setup", data={"code": code, "csrf_token": csrf_from(client, "/two-factor/setup")}, follow_redirects=False)
+def post_setup_code(client, code, password=PASSWORD):
+    """The forced step of a sign-in ignores the password; a signed-in person must give it."""
+    data = {"code": code, "password": password, "csrf_token": csrf_from(client, "/two-factor/setup")}
+    return client.post("/two-factor/setup", data=data, follow_redirects=False)
 
 
 def stored(db, person_id) -> tuple[Person, list[RecoveryCode]]:
@@ -146,6 +148,15 @@ def test_a_patient_may_turn_on_two_step_sign_in(app, client, db, people):
     assert "Two-step sign-in is on" in client.get("/two-factor").text
     with new_client(app) as later:
         assert post_password(later, "james@example.org").headers["location"] == "/login/verify"
+
+
+def test_changing_the_second_factor_while_signed_in_needs_the_password(client, db, people):
+    sign_in(client, "james@example.org")
+    secret = shown_secret(client)
+    response = post_setup_code(client, pyotp.TOTP(secret).now(), password="not my password at all")
+    assert response.status_code == 400
+    assert field_error(response.text, "password") == "Error: That is not your password."
+    assert stored(db, people["patient2"].id)[0].totp_secret is None
 
 
 def test_a_patient_without_a_second_factor_is_not_asked_for_one(client, people):

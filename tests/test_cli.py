@@ -62,3 +62,30 @@ def test_bad_settings_are_a_clear_message_not_a_traceback(monkeypatch, capsys):
     monkeypatch.delenv("PORTAL_SECRET_KEY", raising=False)
     assert cli.main(["migrate"]) == 2
     assert "PORTAL_SECRET_KEY" in capsys.readouterr().err
+
+
+def test_prune_deletes_dead_sessions_old_failures_and_spent_links(environment, settings, capsys):
+    from datetime import timedelta
+
+    import time_machine
+
+    from portal.accounts.links import Purpose, issue_link
+    from portal.clock import now
+    from portal.security.models import SigninFailure, WebSession
+    from portal.security.throttle import record_failure
+    from tests.factories import make_person
+
+    with environment.begin() as s:
+        person = make_person(s)
+        s.add(WebSession(id_hash="a" * 64, user_id=person.id, authenticated=True))
+        record_failure(s, person.email, "203.0.113.9")
+        issue_link(s, person, Purpose.reset)
+    with time_machine.travel(now() + timedelta(minutes=20), tick=False):
+        assert cli.main(["prune"]) == 0
+    assert "0 sessions, 0 links, 1 signin failures deleted" in capsys.readouterr().out
+    with time_machine.travel(now() + timedelta(days=31), tick=False):
+        assert cli.main(["prune"]) == 0
+    assert "1 sessions, 1 links, 0 signin failures deleted" in capsys.readouterr().out
+    with environment() as s:
+        assert s.exec(select(func.count()).select_from(WebSession)).one() == 0
+        assert s.exec(select(func.count()).select_from(SigninFailure)).one() == 0

@@ -31,8 +31,10 @@ class LinkProblem(StrEnum):
 
 def issue_link(db: Session, person: Person, purpose: Purpose, created_by=None) -> str:
     """A new link token; older unused links of the same purpose stop working."""
+    moment = now()
     for older in db.exec(select(EmailToken).where(EmailToken.person_id == person.id, EmailToken.purpose == purpose, EmailToken.used_at.is_(None))).all():
-        older.used_at = now()
+        # Replaced, not used: it reads as expired ("ask for a new link"), never as "you already did this".
+        older.expires_at = min(older.expires_at, moment)
     token = new_token()
     db.add(EmailToken(purpose=purpose, token_hash=digest(token), person_id=person.id, created_by=created_by, expires_at=now() + LIFETIME[purpose]))
     return token

@@ -130,10 +130,14 @@ def setup_two_factor(request):
     context = {"form": form, "secret": secret, "qr": Markup(mfa.qr_svg(uri)), "forced": forced, "required": required, "codes": None}
     if request.method == "GET":
         return render(request, "accounts/setup_two_factor.html", context)
+    # Someone who is already signed in proves it is them, so a borrowed session cannot change the factor.
+    password = "" if forced else form.secret("password", label=_("Your password"))
     code = form.text("code", label=_("Authentication code"), max_length=20)
-    step = mfa.code_step(secret, code, None) if form.ok else None
-    if form.ok and step is None:
+    step = mfa.code_step(secret, code, None) if "code" not in form.errors else None
+    if "code" not in form.errors and step is None:
         form.error("code", _("That code is not right. Enter the 6-digit code your app shows now."))
+    if not forced and "password" not in form.errors and not request.app.state.passwords.verify(person.password_hash, password):
+        form.error("password", _("That is not your password."))
     if not form.ok:
         return render(request, "accounts/setup_two_factor.html", context, status_code=400)
     with sessions.begin() as db:

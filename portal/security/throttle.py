@@ -36,5 +36,5 @@ def forget_failures(db: Session, email: str) -> None:
     db.execute(delete(SigninFailure).where(SigninFailure.account_key == account_key(email)))
 
 
-def prune(db: Session) -> None:
-    db.execute(delete(SigninFailure).where(SigninFailure.at < now() - WINDOW))
+def prune(db: Session) -> int:
+    return db.execute(delete(SigninFailure).where(SigninFailure.at < now() - WINDOW)).rowcount
