@@ -8,8 +8,21 @@ import logging
 import os
 import sys
 import time
+from contextlib import contextmanager
 
 from portal.settings import Settings, SettingsError, settings_from_env
+
+
+@contextmanager
+def _database(settings: Settings):
+    """Sessions for one command; the engine is closed when the command ends."""
+    from portal.database import Sessions, create_database_engine
+
+    engine = create_database_engine(settings)
+    try:
+        yield Sessions(engine)
+    finally:
+        engine.dispose()
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -69,7 +82,6 @@ def _demo(settings: Settings, args) -> int:
 
 def _create_user(settings: Settings, args) -> int:
     from portal.accounts.queries import create_person, person_by_email
-    from portal.database import Sessions, create_database_engine
     from portal.forms import EMAIL
     from portal.security.passwords import Passwords, password_problem
 
@@ -82,8 +94,7 @@ def _create_user(settings: Settings, args) -> int:
     if problem:
         print(f"portal create-user: password refused ({problem.replace('_', ' ')})", file=sys.stderr)
         return 2
-    sessions = Sessions(create_database_engine(settings))
-    with sessions.begin() as db:
+    with _database(settings) as sessions, sessions.begin() as db:
         if person_by_email(db, email):
             print(f"portal create-user: {email} already has an account", file=sys.stderr)
             return 2
@@ -94,13 +105,13 @@ def _create_user(settings: Settings, args) -> int:
 
 
 def _send_mail(settings: Settings, args) -> int:
-    from portal.database import Sessions, create_database_engine
     from portal.notifications.sender import send_pending
 
     if not settings.smtp_url:
         print("portal send-mail: PORTAL_SMTP_URL is not set", file=sys.stderr)
         return 2
-    sent = send_pending(Sessions(create_database_engine(settings)), settings.smtp_url, settings.mail_from)
+    with _database(settings) as sessions:
+        sent = send_pending(sessions, settings.smtp_url, settings.mail_from)
     print(f"sent {sent} message(s)")
     return 0
 
@@ -112,7 +123,7 @@ def _worker(settings: Settings, args) -> int:
     from portal.requestlog import configure_logging
 
     configure_logging(settings.log_level)
-    sessions = Sessions(create_database_engine(settings))
+    sessions = Sessions(create_database_engine(settings))  # lives as long as the worker
     logging.getLogger("portal").info("worker started (mail %s)", "on" if settings.smtp_url else "off: PORTAL_SMTP_URL unset")
     last_prune = 0.0
     while True:
@@ -125,10 +136,10 @@ def _worker(settings: Settings, args) -> int:
 
 
 def _prune(settings: Settings, args) -> int:
-    from portal.database import Sessions, create_database_engine
     from portal.housekeeping import prune
 
-    counts = prune(Sessions(create_database_engine(settings)))
+    with _database(settings) as sessions:
+        counts = prune(sessions)
     print(", ".join(f"{count} {kind.replace('_', ' ')}" for kind, count in counts.items()) + " deleted")
     return 0
 

@@ -78,9 +78,12 @@ def load_people(db: Session, passwords: Passwords) -> list[str]:
 
 def load_demo(settings: Settings) -> list[str]:
     """Load everything the demo needs; returns lines to print."""
-    sessions = Sessions(create_database_engine(settings))
-    with sessions.begin() as db:
-        created = load_people(db, Passwords(settings.argon2_time_cost, settings.argon2_memory_cost))
+    engine = create_database_engine(settings)
+    try:
+        with Sessions(engine).begin() as db:
+            created = load_people(db, Passwords(settings.argon2_time_cost, settings.argon2_memory_cost))
+    finally:
+        engine.dispose()
     lines = [f"demo accounts (password {PASSWORD!r}; staff TOTP secret {TOTP_SECRET}):"]
     for email, name, roles, _language, totp, _birth in PEOPLE[:8]:
         lines.append(f"  {email:<28} {name:<16} {', '.join(roles)}{' (TOTP)' if totp else ''}")

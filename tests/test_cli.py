@@ -15,7 +15,9 @@ def environment(monkeypatch, settings):
     monkeypatch.setenv("PORTAL_ENV", "development")
     monkeypatch.setenv("PORTAL_DATABASE_URL", settings.database_url)
     monkeypatch.setenv("PORTAL_DATA_DIR", str(settings.data_dir))
-    return Sessions(create_database_engine(settings))
+    engine = create_database_engine(settings)
+    yield Sessions(engine)
+    engine.dispose()
 
 
 def test_migrate_then_demo_twice_creates_the_demo_people_once(environment, capsys):

@@ -68,5 +68,7 @@ def test_concurrent_writers_wait_for_each_other_instead_of_failing(app):
         list(pool.map(write, range(4)))
     with sessions() as s:
         subjects = sorted(int(m.subject) for m in s.exec(select(OutboxMessage)))
-    # Serialised writers each saw every earlier row: the counts are exactly 0..99.
-    assert subjects == list(range(100))
+    assert len(subjects) == 100  # nobody failed with "database is locked"
+    if not POSTGRES_URL:
+        # On SQLite, BEGIN IMMEDIATE serialises writers: each saw every earlier row, so the counts are 0..99.
+        assert subjects == list(range(100))

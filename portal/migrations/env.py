@@ -9,14 +9,19 @@ from portal.settings import settings_from_env
 
 config = context.config
 settings = config.attributes.get("settings") or settings_from_env()
-engine = config.attributes.get("engine") or create_database_engine(settings)
+given = config.attributes.get("engine")
+engine = given or create_database_engine(settings)
 
-with engine.connect() as connection:
-    context.configure(
-        connection=connection,
-        target_metadata=SQLModel.metadata,
-        render_as_batch=connection.dialect.name == "sqlite",
-        compare_type=True,
-    )
-    with context.begin_transaction():
-        context.run_migrations()
+try:
+    with engine.connect() as connection:
+        context.configure(
+            connection=connection,
+            target_metadata=SQLModel.metadata,
+            render_as_batch=connection.dialect.name == "sqlite",
+            compare_type=True,
+        )
+        with context.begin_transaction():
+            context.run_migrations()
+finally:
+    if given is None:
+        engine.dispose()
