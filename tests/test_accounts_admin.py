@@ -35,7 +35,7 @@ def listed_names(page: str) -> set[str]:
 def audit_rows(page: str) -> list[list[str]]:
     """Each row of the audit table as its cell texts: when, who, role, action, patient, object, address, outcome."""
     body = page.split("<tbody>", 1)[1].split("</tbody>", 1)[0] if "<tbody>" in page else ""
-    return [[cell.strip() for cell in re.findall(r"<td>(.*?)</td>", row, re.S)] for row in re.findall(r"<tr>(.*?)</tr>", body, re.S)]
+    return [[cell.strip() for cell in re.findall(r"<td[^>]*>(.*?)</td>", row, re.S)] for row in re.findall(r"<tr>(.*?)</tr>", body, re.S)]
 
 
 def test_deactivating_an_account_signs_it_out_at_once(admin, sign_in_as, db, people):
