@@ -41,11 +41,12 @@ PRUNE_EVERY_SECONDS = 600
 
 def create_app(settings: Settings) -> Starlette:
     configure_logging(settings.log_level)
-    engine = create_database_engine(settings)
-    sessions = Sessions(engine)
 
     @contextlib.asynccontextmanager
     async def lifespan(app: Starlette) -> AsyncIterator[None]:
+        engine = create_database_engine(settings)
+        sessions = Sessions(engine)
+        app.state.engine, app.state.sessions = engine, sessions
         tasks = [asyncio.create_task(_every(PRUNE_EVERY_SECONDS, prune, sessions, first_delay=60))]
         if settings.smtp_url:
             tasks.append(asyncio.create_task(_every(MAIL_EVERY_SECONDS, send_pending, sessions, settings.smtp_url, settings.mail_from)))
@@ -76,7 +77,7 @@ def create_app(settings: Settings) -> Starlette:
         middleware=[
             Middleware(RequestIdMiddleware),
             Middleware(SecurityHeadersMiddleware, hsts=not settings.development, form_actions=_provider_origin(settings)),
-            Middleware(SessionMiddleware, sessions=sessions, identify=identify, cookie_name=_cookie_name(settings), secure=not settings.development),
+            Middleware(SessionMiddleware, identify=identify, cookie_name=_cookie_name(settings), secure=not settings.development),
             Middleware(LanguageMiddleware, zone=settings.zone),
             Middleware(ErrorPageMiddleware, render_error=errors.render_server_error),
         ],
@@ -84,8 +85,6 @@ def create_app(settings: Settings) -> Starlette:
         lifespan=lifespan,
     )
     app.state.settings = settings
-    app.state.engine = engine
-    app.state.sessions = sessions
     app.state.templates = create_templates()
     app.state.passwords = Passwords(settings.argon2_time_cost, settings.argon2_memory_cost)
     app.state.oidc = oidc.create_oidc_client(settings)

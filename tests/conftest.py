@@ -97,10 +97,7 @@ def settings(tmp_path, database_url) -> Settings:
 
 @pytest.fixture
 def app(settings):
-    app = create_app(settings)
-    yield app
-    # Tests keep using `db` after a client's lifespan ended; close what they opened.
-    app.state.engine.dispose()
+    return create_app(settings)
 
 
 @pytest.fixture
@@ -110,9 +107,11 @@ def client(app):
 
 
 @pytest.fixture
-def db(app):
-    """A write session on the app's database; commits when the test's block ends."""
-    return app.state.sessions
+def db(settings):
+    """The test's own sessions on the app's database (the app's engine lives only while a client runs)."""
+    engine = create_database_engine(settings)
+    yield Sessions(engine)
+    engine.dispose()
 
 
 @pytest.fixture

@@ -48,7 +48,7 @@ def test_sqlite_runs_in_wal_mode_with_a_busy_timeout(settings, tmp_path):
     engine.dispose()
 
 
-def test_concurrent_writers_wait_for_each_other_instead_of_failing(app):
+def test_concurrent_writers_wait_for_each_other_instead_of_failing(db):
     """Read-then-write transactions from several threads: BEGIN IMMEDIATE makes them queue."""
     from concurrent.futures import ThreadPoolExecutor
 
@@ -56,7 +56,7 @@ def test_concurrent_writers_wait_for_each_other_instead_of_failing(app):
 
     from portal.notifications.models import OutboxMessage
 
-    sessions = app.state.sessions
+    sessions = db
 
     def write(worker: int) -> None:
         for number in range(25):

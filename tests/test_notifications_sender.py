@@ -97,9 +97,9 @@ def portal_log(caplog):
     logger.removeHandler(caplog.handler)
 
 
-def test_queued_mail_is_delivered_with_its_recipient_subject_and_body(app, queued, mail_server):
+def test_queued_mail_is_delivered_with_its_recipient_subject_and_body(db, queued, mail_server):
     server = mail_server()
-    assert send_pending(app.state.sessions, server.url, MAIL_FROM) == 2
+    assert send_pending(db, server.url, MAIL_FROM) == 2
     received = server.handler.messages()
     assert [envelope.rcpt_tos for envelope, _ in received] == [["maria@example.org"], ["james@example.org"]]
     for (envelope, message), sent in zip(received, (FIRST, SECOND), strict=True):
@@ -112,28 +112,28 @@ def test_queued_mail_is_delivered_with_its_recipient_subject_and_body(app, queue
 
 def test_delivered_mail_is_marked_sent_and_not_sent_again(app, db, queued, mail_server):
     server = mail_server()
-    send_pending(app.state.sessions, server.url, MAIL_FROM)
+    send_pending(db, server.url, MAIL_FROM)
     rows = outbox(db)
     assert all(row.sent_at is not None and row.attempts == 1 and row.last_error == "" for row in rows)
-    assert send_pending(app.state.sessions, server.url, MAIL_FROM) == 0
+    assert send_pending(db, server.url, MAIL_FROM) == 0
     assert len(server.handler.envelopes) == 2
 
 
 def test_with_the_server_down_mail_waits_with_the_error_recorded(app, db, queued):
     down = f"smtp://127.0.0.1:{free_port()}"
-    assert send_pending(app.state.sessions, down, MAIL_FROM) == 0
+    assert send_pending(db, down, MAIL_FROM) == 0
     rows = outbox(db)
     assert [(row.sent_at, row.claimed_at, row.attempts) for row in rows] == [(None, None, 1), (None, None, 1)]
     assert all(row.last_error == "ConnectionRefusedError" for row in rows)
-    send_pending(app.state.sessions, down, MAIL_FROM)
+    send_pending(db, down, MAIL_FROM)
     assert [row.attempts for row in outbox(db)] == [2, 2]
 
 
 def test_waiting_mail_is_sent_once_the_server_is_back(app, db, queued, mail_server):
     port = free_port()
-    send_pending(app.state.sessions, f"smtp://127.0.0.1:{port}", MAIL_FROM)
+    send_pending(db, f"smtp://127.0.0.1:{port}", MAIL_FROM)
     server = mail_server(port)
-    assert send_pending(app.state.sessions, server.url, MAIL_FROM) == 2
+    assert send_pending(db, server.url, MAIL_FROM) == 2
     assert len(server.handler.envelopes) == 2
     rows = outbox(db)
     assert all(row.sent_at is not None and row.last_error == "" and row.attempts == 2 for row in rows)
@@ -141,7 +141,7 @@ def test_waiting_mail_is_sent_once_the_server_is_back(app, db, queued, mail_serv
 
 def test_a_refused_recipient_does_not_hold_up_the_others(app, db, queued, mail_server):
     server = mail_server(refuse={"maria@example.org"})
-    assert send_pending(app.state.sessions, server.url, MAIL_FROM) == 1
+    assert send_pending(db, server.url, MAIL_FROM) == 1
     maria, james = outbox(db)
     assert (maria.sent_at, maria.last_error) == (None, "SMTPRecipientsRefused")
     assert james.sent_at is not None
@@ -150,7 +150,7 @@ def test_a_refused_recipient_does_not_hold_up_the_others(app, db, queued, mail_s
 def test_mail_is_given_up_after_the_last_attempt(app, db, queued):
     down = f"smtp://127.0.0.1:{free_port()}"
     for _ in range(MAX_ATTEMPTS + 2):
-        send_pending(app.state.sessions, down, MAIL_FROM)
+        send_pending(db, down, MAIL_FROM)
     assert [row.attempts for row in outbox(db)] == [MAX_ATTEMPTS, MAX_ATTEMPTS]
 
 
@@ -158,7 +158,7 @@ def test_a_message_claimed_by_a_live_sender_is_left_alone(app, db, queued, mail_
     with db.begin() as s:
         s.execute(update(OutboxMessage).where(OutboxMessage.to_address == "maria@example.org").values(claimed_at=now() - timedelta(minutes=2)))
     server = mail_server()
-    assert send_pending(app.state.sessions, server.url, MAIL_FROM) == 1
+    assert send_pending(db, server.url, MAIL_FROM) == 1
     assert [envelope.rcpt_tos for envelope in server.handler.envelopes] == [["james@example.org"]]
 
 
@@ -166,18 +166,18 @@ def test_a_message_claimed_by_a_sender_that_died_is_tried_again(app, db, queued,
     with db.begin() as s:
         s.execute(update(OutboxMessage).values(claimed_at=now() - timedelta(minutes=11)))
     server = mail_server()
-    assert send_pending(app.state.sessions, server.url, MAIL_FROM) == 2
+    assert send_pending(db, server.url, MAIL_FROM) == 2
 
 
 def test_a_bad_smtp_url_leaves_the_mail_waiting(app, db, queued):
-    assert send_pending(app.state.sessions, "http://127.0.0.1:25", MAIL_FROM) == 0
+    assert send_pending(db, "http://127.0.0.1:25", MAIL_FROM) == 0
     assert all(row.sent_at is None and row.last_error == "ValueError" for row in outbox(db))
 
 
 def test_mail_bodies_never_reach_the_log(app, db, queued, mail_server, portal_log):
-    send_pending(app.state.sessions, f"smtp://127.0.0.1:{free_port()}", MAIL_FROM)
+    send_pending(db, f"smtp://127.0.0.1:{free_port()}", MAIL_FROM)
     server = mail_server(refuse={"maria@example.org"})
-    send_pending(app.state.sessions, server.url, MAIL_FROM)
+    send_pending(db, server.url, MAIL_FROM)
     assert portal_log.records, "the sender logged nothing at all"
     logged = portal_log.text + "".join(str(record.args) for record in portal_log.records)
     for message in (FIRST, SECOND):
@@ -190,7 +190,7 @@ def test_an_invitation_sent_through_the_portal_arrives_with_its_link(app, db, si
     data = {"name": "Ana Torres", "email": "ana.torres@example.org", "preferred_language": "en", "date_of_birth": "", "csrf_token": csrf_from(coordinator, "/patients/invite")}
     assert coordinator.post("/patients/invite", data=data, follow_redirects=False).status_code == 303
     server = mail_server()
-    assert send_pending(app.state.sessions, server.url, MAIL_FROM) == 1
+    assert send_pending(db, server.url, MAIL_FROM) == 1
     [(envelope, message)] = server.handler.messages()
     assert envelope.rcpt_tos == ["ana.torres@example.org"]
     assert "https://testserver/invitations/" in message.get_content()

@@ -102,9 +102,8 @@ def is_expired(row: WebSession, roles: frozenset[str], at: datetime) -> bool:
 class SessionMiddleware:
     """Loads the session and the signed-in person; saves the session before the response starts."""
 
-    def __init__(self, app, *, sessions, identify, cookie_name: str, secure: bool):
+    def __init__(self, app, *, identify, cookie_name: str, secure: bool):
         self.app = app
-        self.sessions = sessions
         self.identify = identify
         self.cookie_name = cookie_name
         self.secure = secure
@@ -113,7 +112,8 @@ class SessionMiddleware:
         if scope["type"] != "http" or scope["path"].startswith("/static/"):
             return await self.app(scope, receive, send)
         token = self._cookie(scope)
-        state, principal = await to_thread.run_sync(self._load, token)
+        sessions = scope["app"].state.sessions  # the lifespan made it
+        state, principal = await to_thread.run_sync(self._load, sessions, token)
         scope["session"] = state.data
         scope.setdefault("state", {})
         scope["state"]["session"] = state
@@ -121,7 +121,7 @@ class SessionMiddleware:
 
         async def send_with_cookie(message):
             if message["type"] == "http.response.start":
-                await to_thread.run_sync(self._save, state)
+                await to_thread.run_sync(self._save, sessions, state)
                 cookie = self._cookie_header(state)
                 if cookie:
                     message.setdefault("headers", [])
@@ -142,13 +142,13 @@ class SessionMiddleware:
                     return cookie[self.cookie_name].value[:100]
         return None
 
-    def _load(self, token: str | None) -> tuple[SessionState, Principal | None]:
+    def _load(self, sessions, token: str | None) -> tuple[SessionState, Principal | None]:
         state = SessionState(token=token)
         if not token:
             return state, None
         at, id_hash = now(), digest(token)
         # A read transaction: most requests change nothing, and SQLite writers queue behind one lock.
-        with self.sessions() as db:
+        with sessions() as db:
             row = db.get(WebSession, id_hash)
             principal = self.identify(db, row.user_id) if row is not None and row.user_id else None
         if row is None:
@@ -156,7 +156,7 @@ class SessionMiddleware:
             return state, None
         roles = principal.roles if principal else frozenset()
         if (row.user_id and principal is None) or is_expired(row, roles, at):
-            with self.sessions.begin() as db:
+            with sessions.begin() as db:
                 db.execute(delete(WebSession).where(WebSession.id_hash == id_hash))
             state.expired = bool(row.user_id)
             state.clear_cookie = True
@@ -164,7 +164,7 @@ class SessionMiddleware:
                 state.data[EXPIRED_NOTICE] = True
             return state, None
         if at - row.last_seen_at > TOUCH_EVERY:
-            with self.sessions.begin() as db:
+            with sessions.begin() as db:
                 db.execute(update(WebSession).where(WebSession.id_hash == id_hash).values(last_seen_at=at))
             row.last_seen_at = at
         state.row = row
@@ -172,10 +172,10 @@ class SessionMiddleware:
         state.saved_data = dict(state.data)
         return state, principal if row.authenticated else None
 
-    def _save(self, state: SessionState) -> None:
+    def _save(self, sessions, state: SessionState) -> None:
         if state.data == state.saved_data and not (state.new_token and state.row is None):
             return
-        with self.sessions.begin() as db:
+        with sessions.begin() as db:
             if state.row is None:
                 state.row = WebSession(id_hash=digest(state.key), data=dict(state.data))
                 db.add(state.row)
