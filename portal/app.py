@@ -6,8 +6,10 @@ import asyncio
 import contextlib
 import logging
 from collections.abc import AsyncIterator
+from typing import TypedDict
 from urllib.parse import urlsplit
 
+from sqlalchemy import Engine
 from starlette.applications import Starlette
 from starlette.exceptions import HTTPException
 from starlette.middleware import Middleware
@@ -35,6 +37,15 @@ from portal.security.sessions import SessionMiddleware
 from portal.settings import Settings
 
 log = logging.getLogger(__name__)
+
+
+class LifespanState(TypedDict):
+    """What the lifespan owns; Starlette copies it into each request's state."""
+
+    engine: Engine
+    sessions: Sessions
+
+
 MAIL_EVERY_SECONDS = 5
 PRUNE_EVERY_SECONDS = 600
 
@@ -43,15 +54,15 @@ def create_app(settings: Settings) -> Starlette:
     configure_logging(settings.log_level)
 
     @contextlib.asynccontextmanager
-    async def lifespan(app: Starlette) -> AsyncIterator[None]:
+    async def lifespan(app: Starlette) -> AsyncIterator[LifespanState]:
         engine = create_database_engine(settings)
         sessions = Sessions(engine)
-        app.state.engine, app.state.sessions = engine, sessions
         tasks = [asyncio.create_task(_every(PRUNE_EVERY_SECONDS, prune, sessions, first_delay=60))]
         if settings.smtp_url:
             tasks.append(asyncio.create_task(_every(MAIL_EVERY_SECONDS, send_pending, sessions, settings.smtp_url, settings.mail_from)))
         try:
-            yield
+            # Every request of this server sees these as request.state.engine and request.state.sessions.
+            yield {"engine": engine, "sessions": sessions}
         finally:
             for task in tasks:
                 task.cancel()

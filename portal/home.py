@@ -30,7 +30,7 @@ def home(request):
 def healthz(request):
     """200 when the database answers."""
     try:
-        healthy = request.app.state.sessions.ping()
+        healthy = request.state.sessions.ping()
     except Exception:  # any database failure means unhealthy, never a 500 page
         healthy = False
     return JSONResponse({"status": "ok" if healthy else "unavailable"}, status_code=200 if healthy else 503)

@@ -51,7 +51,7 @@ def people(request):
         statement = statement.where(Person.id.in_(select(RoleGrant.person_id).where(RoleGrant.role == role)))
     if status in ("active", "inactive"):
         statement = statement.where(Person.active == (status == "active"))
-    with request.app.state.sessions() as db:
+    with request.state.sessions() as db:
         rows, page = fetch_page(db, statement, page_from(params))
         roles = {person.id: sorted(roles_of(db, person.id)) for person in rows}
     filters = {"q": search, "role": role if role in Role.__members__ else "", "status": status}
@@ -62,7 +62,7 @@ def people(request):
 def person_detail(request):
     """One account: roles, second factor, linked identities, and the admin's actions."""
     person_id = _person_id(request)
-    with request.app.state.sessions.begin() as db:
+    with request.state.sessions.begin() as db:
         person = db.get(Person, person_id)
         if person is None:
             raise HTTPException(404)
@@ -77,7 +77,7 @@ def person_detail(request):
 
 def _admin_action(request, action: str, change) -> RedirectResponse:
     person_id = _person_id(request)
-    with request.app.state.sessions.begin() as db:
+    with request.state.sessions.begin() as db:
         person = db.get(Person, person_id)
         if person is None:
             raise HTTPException(404)
@@ -132,7 +132,7 @@ def link_identity(request):
     form = Form(request.state.form)
     subject = form.text("subject", label=_("Subject"), max_length=255)
     settings = request.app.state.settings
-    with request.app.state.sessions() as db:
+    with request.state.sessions() as db:
         person = db.get(Person, person_id)
         if person is None:
             raise HTTPException(404)
@@ -183,7 +183,7 @@ def audit_log(request):
         statement = statement.where(AuditEvent.at >= since.replace(tzinfo=zone))
     if until:
         statement = statement.where(AuditEvent.at <= until.replace(tzinfo=zone))
-    with request.app.state.sessions() as db:
+    with request.state.sessions() as db:
         events, page = fetch_page(db, statement, page_from(params, per_page=50))
         ids = {e.actor_id for e in events if e.actor_id} | {e.patient_id for e in events if e.patient_id}
         names = {p.id: p.email for p in db.exec(select(Person).where(Person.id.in_(ids))).all()} if ids else {}

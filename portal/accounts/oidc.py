@@ -78,7 +78,7 @@ async def oidc_callback(request):
     client = request.app.state.oidc
     if client is None:
         raise HTTPException(404)
-    sessions = request.app.state.sessions
+    sessions = request.state.sessions
     try:
         token = await client.authorize_access_token(request)
     except (OAuthError, JoseError, httpx.HTTPError, OSError, ValueError, KeyError) as error:

@@ -26,7 +26,7 @@ PENDING_SECRET = "totp_pending_secret"
 @guarded(SIGNED_IN)
 def profile(request):
     """Name, preferred language and how the portal may contact you."""
-    sessions, principal = request.app.state.sessions, request.state.principal
+    sessions, principal = request.state.sessions, request.state.principal
     with sessions() as db:
         person = db.get(Person, principal.id)
     form = Form(request.state.form)
@@ -58,7 +58,7 @@ def profile(request):
 @guarded(SIGNED_IN)
 def change_password(request):
     """Change your password; every other session of yours ends."""
-    sessions, principal = request.app.state.sessions, request.state.principal
+    sessions, principal = request.state.sessions, request.state.principal
     form = Form(request.state.form)
     if request.method == "GET":
         return render(request, "accounts/change_password.html", {"form": form})
@@ -91,7 +91,7 @@ def change_password(request):
 @guarded(SIGNED_IN)
 def two_factor(request):
     """Whether a second factor protects your account, and new recovery codes."""
-    sessions, principal = request.app.state.sessions, request.state.principal
+    sessions, principal = request.state.sessions, request.state.principal
     codes = None
     if request.method == "POST":
         with sessions.begin() as db:
@@ -117,7 +117,7 @@ def _enrolling_person(request, db) -> tuple[Person | None, bool]:
 @guarded(SIGNING_IN)
 def setup_two_factor(request):
     """Scan a QR code with an authenticator app, then prove it works with a code."""
-    sessions, state = request.app.state.sessions, request.state.session
+    sessions, state = request.state.sessions, request.state.session
     with sessions() as db:
         person, forced = _enrolling_person(request, db)
         required = bool(person and roles_of(db, person.id) & MFA_REQUIRED_ROLES)

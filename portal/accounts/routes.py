@@ -48,7 +48,7 @@ def login(request):
     password = form.secret("password", label=_("Password"))
     if not form.ok:
         return render(request, "accounts/login.html", context, status_code=400)
-    sessions, address = request.app.state.sessions, client_address(request)
+    sessions, address = request.state.sessions, client_address(request)
     with sessions() as db:
         throttled = is_throttled(db, email, address)
         person = person_by_email(db, email)
@@ -85,7 +85,7 @@ def verify_code(request):
     code = form.text("code", label=_("Authentication code"), max_length=20)
     if not form.ok:
         return render(request, "accounts/verify.html", {"form": form}, status_code=400)
-    sessions, address = request.app.state.sessions, client_address(request)
+    sessions, address = request.state.sessions, client_address(request)
     with sessions.begin() as db:
         person = db.get(Person, state.user_id)
         if person is None or not person.active:
@@ -107,7 +107,7 @@ def verify_code(request):
 @guarded(SIGNED_IN)
 def logout(request):
     """Sign out: this session ends at once."""
-    with request.app.state.sessions.begin() as db:
+    with request.state.sessions.begin() as db:
         audit(db, request, "signout", object_type="session")
         request.state.session.end(db)
     flash(request, _("You have signed out."))
@@ -124,7 +124,7 @@ def change_language(request):
         return response
     principal = request.state.principal
     if principal is not None and request.method == "POST":
-        with request.app.state.sessions.begin() as db:
+        with request.state.sessions.begin() as db:
             db.get(Person, principal.id).preferred_language = chosen
     secure = not request.app.state.settings.development
     response.set_cookie(COOKIE, chosen, max_age=365 * 24 * 3600, httponly=True, samesite="lax", secure=secure)
@@ -137,7 +137,7 @@ def _link_problem_page(request, problem: LinkProblem, purpose: Purpose):
 
 def _choose_password(request, token: str, purpose: Purpose):
     """Shared by invitations and resets: the link's person chooses a password."""
-    sessions = request.app.state.sessions
+    sessions = request.state.sessions
     with sessions() as db:
         link, problem = find_link(db, token, purpose)
         person = db.get(Person, link.person_id) if link else None
@@ -199,7 +199,7 @@ def forgot_password(request):
     if not form.ok:
         return render(request, "accounts/forgot_password.html", {"form": form, "sent": False}, status_code=400)
     settings = request.app.state.settings
-    with request.app.state.sessions.begin() as db:
+    with request.state.sessions.begin() as db:
         throttled = is_throttled(db, email, client_address(request))
         person = person_by_email(db, email)
         if person is not None and person.active and not throttled and not too_many_links(db, person, Purpose.reset):

@@ -14,7 +14,7 @@ from portal.security.policies import allow, guarded
 def my_care(request):
     """A patient's home: their care team, and where to find help."""
     principal = request.state.principal
-    with request.app.state.sessions.begin() as db:
+    with request.state.sessions.begin() as db:
         team = care_team(db, principal.id)
         audit(db, request, "patient_home_viewed", patient_id=principal.id, object_type="person", object_id=str(principal.id))
     return render(request, "care/my_care.html", {"team": team})
@@ -24,7 +24,7 @@ def my_care(request):
 def caring_for(request):
     """A caregiver's home: the people they help, and what each grant lets them see."""
     principal = request.state.principal
-    with request.app.state.sessions() as db:
+    with request.state.sessions() as db:
         grants = cared_for(db, principal.id)
     return render(request, "care/caring_for.html", {"grants": grants, "now": now()})
 

@@ -28,7 +28,7 @@ COORDINATOR = allow(Role.coordinator)
 def caseload_page(request):
     """A coordinator's home: the patients on their caseload."""
     search = request.query_params.get("q", "").replace("\x00", "").strip()[:100]  # PostgreSQL refuses NUL in text
-    with request.app.state.sessions() as db:
+    with request.state.sessions() as db:
         patients = caseload(db, request.state.principal.id, search)
     return render(request, "coordination/caseload.html", {"patients": patients, "search": search}, fragment="caseload")
 
@@ -54,7 +54,7 @@ def invite_patient(request):
             if not date(1900, 1, 1) <= birth <= date.today():
                 form.error("date_of_birth", _("Enter a date of birth in the past."))
     principal = request.state.principal
-    with request.app.state.sessions.begin() as db:
+    with request.state.sessions.begin() as db:
         existing = person_by_email(db, email) if form.ok else None
         if existing is not None and (existing.password_hash or Role.patient not in roles_of(db, existing.id)):
             form.error("email", _("Someone already has an account with this email."))
@@ -78,7 +78,7 @@ def patient_summary(request):
         patient_id = uuid.UUID(request.path_params["patient_id"])
     except ValueError as error:
         raise HTTPException(404) from error
-    sessions = request.app.state.sessions
+    sessions = request.state.sessions
     with sessions.begin() as db:
         patient = patient_for(db, request.state.principal, patient_id)
         if patient is not None:

@@ -10,7 +10,7 @@ from portal.security.policies import DEVELOPMENT_ONLY, guarded
 @guarded(DEVELOPMENT_ONLY)
 def mailbox(request):
     """In development only: the newest messages in the outbox, with their links."""
-    with request.app.state.sessions() as db:
+    with request.state.sessions() as db:
         messages = recent_mail(db)
     return render(request, "notifications/mailbox.html", {"messages": messages})
 

@@ -12,7 +12,7 @@ from portal.security.policies import allow, guarded
 @guarded(allow(Role.partner))
 def partner_home(request):
     """A partner's home: the organisations whose listings they keep."""
-    with request.app.state.sessions() as db:
+    with request.state.sessions() as db:
         organisations = db.exec(
             select(Organization).join(OrganizationMember).where(OrganizationMember.person_id == request.state.principal.id).order_by(Organization.name)
         ).all()

@@ -112,7 +112,7 @@ class SessionMiddleware:
         if scope["type"] != "http" or scope["path"].startswith("/static/"):
             return await self.app(scope, receive, send)
         token = self._cookie(scope)
-        sessions = scope["app"].state.sessions  # the lifespan made it
+        sessions = scope["state"]["sessions"]  # the lifespan made it
         state, principal = await to_thread.run_sync(self._load, sessions, token)
         scope["session"] = state.data
         scope.setdefault("state", {})
