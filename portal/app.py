@@ -17,8 +17,9 @@ from starlette.routing import Mount
 from starlette.staticfiles import StaticFiles
 
 from portal import errors, home
-from portal.accounts import admin_routes, oidc, profile_routes
+from portal.accounts import admin_routes, oidc, profile_routes, staff_routes
 from portal.accounts import routes as accounts
+from portal.accounts.models import RoleNames
 from portal.accounts.queries import identify
 from portal.care import routes as care
 from portal.coordination import routes as coordination
@@ -78,6 +79,7 @@ def create_app(settings: Settings) -> Starlette:
             *accounts.routes,
             *profile_routes.routes,
             *oidc.routes,
+            *staff_routes.routes,  # before admin_routes: /admin/people/new is not a person id
             *admin_routes.routes,
             *care.routes,
             *coordination.routes,
@@ -96,7 +98,7 @@ def create_app(settings: Settings) -> Starlette:
         lifespan=lifespan,
     )
     app.state.settings = settings
-    app.state.templates = create_templates()
+    app.state.templates = create_templates(role_names=RoleNames())
     app.state.passwords = Passwords(settings.argon2_time_cost, settings.argon2_memory_cost)
     app.state.oidc = oidc.create_oidc_client(settings)
     return app

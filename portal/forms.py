@@ -56,6 +56,17 @@ class Form:
             self.errors[name] = _("Choose one of the options for %(label)s.", label=label)
         return value
 
+    def choices(self, name: str, allowed, *, label: str, required: bool = True) -> list[str]:
+        """Several ticked boxes of one name; anything not offered is refused."""
+        values = [value for value in (self._data.getlist(name) if self._data is not None else []) if isinstance(value, str)]
+        chosen = [value for value in allowed if value in values]
+        self.values[name] = chosen
+        if len(chosen) != len(set(values)):
+            self.errors[name] = _("Choose only from the options for %(label)s.", label=label)
+        elif required and not chosen:
+            self.errors[name] = _("Choose at least one option for %(label)s.", label=label)
+        return chosen
+
     def checkbox(self, name: str) -> bool:
         checked = self.raw(name) in ("on", "1", "true", "yes")
         self.values[name] = "on" if checked else ""

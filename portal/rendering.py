@@ -50,7 +50,8 @@ def _context(request) -> dict:
     }
 
 
-def create_templates() -> Jinja2Blocks:
+def create_templates(**extra_globals) -> Jinja2Blocks:
+    """The environment; features may add globals (app.py passes them, so rendering imports no feature)."""
     environment = Environment(
         loader=FileSystemLoader(TEMPLATES),
         autoescape=select_autoescape(["html", "htm", "xml"], default_for_string=True, default=True),
@@ -66,6 +67,7 @@ def create_templates() -> Jinja2Blocks:
         format_when=i18n.format_when,
         format_day=i18n.format_day,
         format_clock=i18n.format_clock,
+        **extra_globals,
     )
     return Jinja2Blocks(env=environment, context_processors=[_context])
 

@@ -14,6 +14,7 @@ from starlette.routing import Route
 from portal.accounts import mfa
 from portal.accounts.models import OidcIdentity, Person, Role, RoleGrant
 from portal.accounts.queries import roles_of
+from portal.directory.models import Organization, OrganizationMember
 from portal.forms import Form
 from portal.i18n import _
 from portal.pagination import fetch_page, page_from
@@ -31,7 +32,7 @@ def _query(params, name: str, limit: int) -> str:
     return params.get(name, "").replace("\x00", "").strip()[:limit]
 
 
-def _person_id(request) -> uuid.UUID:
+def person_id_of(request) -> uuid.UUID:
     try:
         return uuid.UUID(request.path_params["person_id"])
     except ValueError as error:
@@ -58,10 +59,28 @@ def people(request):
     return render(request, "admin/people.html", {"people": rows, "roles": roles, "page": page, "filters": filters, "all_roles": list(Role)}, fragment="results")
 
 
+def person_page(request, db, person: Person, *, form: Form | None = None, roles_form: Form | None = None, status_code: int = 200):
+    """The person page, with the forms' errors when one of them was refused."""
+    roles = sorted(roles_of(db, person.id))
+    roles_form = roles_form or Form()
+    if roles_form.ok:
+        roles_form.values["roles"] = roles
+    context = {
+        "person": person,
+        "roles": roles,
+        "identities": db.exec(select(OidcIdentity).where(OidcIdentity.person_id == person.id)).all(),
+        "organisations": db.exec(select(Organization).join(OrganizationMember).where(OrganizationMember.person_id == person.id)).all(),
+        "form": form or Form(),
+        "roles_form": roles_form,
+        "all_roles": [role.value for role in Role],
+    }
+    return render(request, "admin/person.html", context, status_code=status_code)
+
+
 @guarded(ADMIN)
 def person_detail(request):
     """One account: roles, second factor, linked identities, and the admin's actions."""
-    person_id = _person_id(request)
+    person_id = person_id_of(request)
     with request.state.sessions.begin() as db:
         person = db.get(Person, person_id)
         if person is None:
@@ -69,14 +88,11 @@ def person_detail(request):
         if Role.patient in roles_of(db, person_id):
             # An admin opening a patient's account is a read of that patient's record.
             audit(db, request, "person_viewed", patient_id=person_id, object_type="person", object_id=str(person_id))
-        identities = db.exec(select(OidcIdentity).where(OidcIdentity.person_id == person_id)).all()
-        roles = sorted(roles_of(db, person_id))
-    form = Form()
-    return render(request, "admin/person.html", {"person": person, "roles": roles, "identities": identities, "form": form})
+        return person_page(request, db, person)
 
 
 def _admin_action(request, action: str, change) -> RedirectResponse:
-    person_id = _person_id(request)
+    person_id = person_id_of(request)
     with request.state.sessions.begin() as db:
         person = db.get(Person, person_id)
         if person is None:
@@ -90,9 +106,9 @@ def _admin_action(request, action: str, change) -> RedirectResponse:
 @guarded(ADMIN)
 def deactivate_person(request):
     """Deactivate an account: it cannot sign in and its sessions end at once."""
-    if _person_id(request) == request.state.principal.id:
+    if person_id_of(request) == request.state.principal.id:
         flash(request, _("You cannot deactivate your own account."), "error")
-        return RedirectResponse(f"/admin/people/{_person_id(request)}", status_code=303)
+        return RedirectResponse(f"/admin/people/{person_id_of(request)}", status_code=303)
 
     def change(db, person):
         person.active = False
@@ -128,7 +144,7 @@ def reset_second_factor(request):
 @guarded(ADMIN)
 def link_identity(request):
     """Link an identity of the organisation's provider (its subject) to this account."""
-    person_id = _person_id(request)
+    person_id = person_id_of(request)
     form = Form(request.state.form)
     subject = form.text("subject", label=_("Subject"), max_length=255)
     settings = request.app.state.settings
@@ -138,14 +154,12 @@ def link_identity(request):
             raise HTTPException(404)
         # Only a subject that passed the field checks reaches the database (PostgreSQL refuses NUL).
         taken = form.ok and db.exec(select(OidcIdentity).where(OidcIdentity.issuer == settings.oidc_issuer.rstrip("/"), OidcIdentity.subject == subject)).first()
-        identities = db.exec(select(OidcIdentity).where(OidcIdentity.person_id == person_id)).all()
-        roles = sorted(roles_of(db, person_id))
-    if not settings.oidc_enabled:
-        form.error("subject", _("Single sign-on is not configured (PORTAL_OIDC_ISSUER)."))
-    elif taken:
-        form.error("subject", _("This identity is already linked to an account."))
-    if not form.ok:
-        return render(request, "admin/person.html", {"person": person, "roles": roles, "identities": identities, "form": form}, status_code=400)
+        if not settings.oidc_enabled:
+            form.error("subject", _("Single sign-on is not configured (PORTAL_OIDC_ISSUER)."))
+        elif taken:
+            form.error("subject", _("This identity is already linked to an account."))
+        if not form.ok:
+            return person_page(request, db, person, form=form, status_code=400)
 
     def change(db, person):
         db.add(OidcIdentity(issuer=settings.oidc_issuer.rstrip("/"), subject=subject, person_id=person.id))

@@ -26,3 +26,15 @@ def send_reset(db, person: Person, link: str) -> None:
             name=person.name, link=link,
         )
     queue_mail(db, to=person.email, subject=subject, body=body, kind="password_reset")
+
+
+def send_staff_invitation(db, person: Person, link: str, invited_by: str) -> None:
+    with speaking(person.preferred_language):
+        subject = _("Your Community Health Portal staff account")
+        body = _(
+            "Hello %(name)s,\n\n%(inviter)s created a staff account for you on the Community Health Portal.\n\n"
+            "To choose your password, open this link within 7 days:\n%(link)s\n\n"
+            "Coordinators and admins also set up two-step sign-in with an authenticator app the first time they sign in.",
+            name=person.name, inviter=invited_by, link=link,
+        )
+    queue_mail(db, to=person.email, subject=subject, body=body, kind="staff_invitation")

@@ -1,6 +1,7 @@
 """People, their roles, and what proves who they are."""
 
 import uuid
+from collections.abc import Mapping
 from datetime import date, datetime
 from enum import StrEnum
 
@@ -9,6 +10,7 @@ from sqlmodel import Field, SQLModel
 
 from portal.clock import now
 from portal.database import UTCDateTime
+from portal.i18n import N_, gettext
 
 
 class Role(StrEnum):
@@ -17,6 +19,28 @@ class Role(StrEnum):
     partner = "partner"
     coordinator = "coordinator"
     admin = "admin"
+
+
+ROLE_NAMES = {
+    Role.patient: N_("Patient"),
+    Role.caregiver: N_("Caregiver"),
+    Role.partner: N_("Community partner"),
+    Role.coordinator: N_("Care coordinator"),
+    Role.admin: N_("Admin"),
+}
+
+
+class RoleNames(Mapping):
+    """Role names in the request's language, for templates: role_names["coordinator"]."""
+
+    def __getitem__(self, role: str) -> str:
+        return gettext(ROLE_NAMES[Role(role)])
+
+    def __iter__(self):
+        return iter(role.value for role in Role)
+
+    def __len__(self) -> int:
+        return len(Role)
 
 
 STAFF_ROLES = frozenset({Role.partner, Role.coordinator, Role.admin})
