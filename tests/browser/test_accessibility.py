@@ -62,7 +62,7 @@ SIGNED_IN_PAGES = [
     (role, path)
     for role in ("patient", "patient2", "caregiver", "partner", "coordinator", "admin")
     for path in (HOMES[role], "/profile", "/profile/password", "/two-factor")
-] + [("coordinator", "/patients/invite"), ("admin", "/admin/audit"), ("patient2", "/two-factor/setup")]
+] + [("coordinator", "/patients/invite"), ("admin", "/admin/audit"), ("admin", "/admin/people/new"), ("patient2", "/two-factor/setup")]
 
 
 @pytest.mark.parametrize(("role", "path"), SIGNED_IN_PAGES, ids=[f"{role}:{path}" for role, path in SIGNED_IN_PAGES])
@@ -85,6 +85,13 @@ def test_login_page_in_spanish(page):
     page.get_by_role("button", name="Iniciar sesión", exact=True).click()
     expect(page.locator(".field-error").first).to_be_visible()
     check(page, "the login page in Spanish with errors")
+
+
+def test_add_staff_with_errors(signed_in):
+    page = visit(signed_in("admin"), "/admin/people/new")
+    page.get_by_role("button", name="Send invitation", exact=True).click()
+    expect(page.locator(".field-error")).to_have_count(3)
+    check(page, "the add staff form with errors")
 
 
 def test_login_page_with_errors(page):
