@@ -21,6 +21,7 @@ from portal.accounts import admin_routes, oidc, profile_routes, staff_routes
 from portal.accounts import routes as accounts
 from portal.accounts.models import RoleNames
 from portal.accounts.queries import identify
+from portal.care import caregiver_routes
 from portal.care import routes as care
 from portal.coordination import routes as coordination
 from portal.database import Sessions, create_database_engine
@@ -82,6 +83,7 @@ def create_app(settings: Settings) -> Starlette:
             *staff_routes.routes,  # before admin_routes: /admin/people/new is not a person id
             *admin_routes.routes,
             *care.routes,
+            *caregiver_routes.routes,
             *coordination.routes,
             *partners.routes,
             *notifications.routes,

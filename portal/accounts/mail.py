@@ -38,3 +38,23 @@ def send_staff_invitation(db, person: Person, link: str, invited_by: str) -> Non
             name=person.name, inviter=invited_by, link=link,
         )
     queue_mail(db, to=person.email, subject=subject, body=body, kind="staff_invitation")
+
+
+def send_caregiver_invitation(db, person: Person, link: str | None) -> None:
+    """The patient is not named: e-mail is not a private channel."""
+    with speaking(person.preferred_language):
+        subject = _("You can help with a family member's care")
+        if link:
+            body = _(
+                "Hello %(name)s,\n\nYou were given permission to help a family member with their care on the Community "
+                "Health Portal.\n\nTo choose your password, open this link within 7 days:\n%(link)s\n\n"
+                "If you did not expect this e-mail, you can ignore it.",
+                name=person.name, link=link,
+            )
+        else:
+            body = _(
+                "Hello %(name)s,\n\nYou were given permission to help one more family member with their care on the "
+                "Community Health Portal. Sign in to see them under \"People I care for\".",
+                name=person.name,
+            )
+    queue_mail(db, to=person.email, subject=subject, body=body, kind="caregiver_invitation")

@@ -13,7 +13,10 @@ from portal.accounts.links import Purpose, issue_link
 from portal.accounts.mail import send_invitation
 from portal.accounts.models import Person, Role
 from portal.accounts.queries import create_person, grant_role, person_by_email, roles_of
+from portal.care.caregiver_routes import SCOPE_NAMES
+from portal.care.caregivers import may_manage_caregivers
 from portal.care.models import CaseloadEntry
+from portal.clock import now
 from portal.care.queries import care_team, caregivers_of, caseload, patient_for
 from portal.forms import Form
 from portal.i18n import LANGUAGES, _
@@ -84,10 +87,12 @@ def patient_summary(request):
         if patient is not None:
             audit(db, request, "patient_viewed", patient_id=patient_id, object_type="person", object_id=str(patient_id))
             team, caregivers = care_team(db, patient_id), caregivers_of(db, patient_id)
+            can_manage = may_manage_caregivers(db, request.state.principal, patient_id)
     if patient is None:
         audit_now(sessions, request, "patient_viewed", outcome="denied", patient_id=patient_id, object_type="person", object_id=str(patient_id))
         raise HTTPException(404)
-    return render(request, "coordination/patient.html", {"patient": patient, "team": team, "caregivers": caregivers})
+    context = {"patient": patient, "team": team, "caregivers": caregivers, "can_manage": can_manage, "scope_names": SCOPE_NAMES, "now": now()}
+    return render(request, "coordination/patient.html", context)
 
 
 routes = [

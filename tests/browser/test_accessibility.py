@@ -168,6 +168,27 @@ def test_patient_summaries(signed_in):
     check(patient, "the patient's own record")
 
 
+def test_adding_a_caregiver(signed_in):
+    coordinator = visit(signed_in("coordinator"), "/caseload")
+    coordinator.get_by_role("link", name="James Carter").click()
+    coordinator.get_by_role("link", name="Add a caregiver").click()
+    coordinator.wait_for_url(re.compile(r"/caregivers/new$"))
+    check(coordinator, "the add caregiver form")
+    coordinator.get_by_label("Care plan").uncheck()
+    coordinator.get_by_label("Appointments").uncheck()
+    coordinator.get_by_label("Messages").uncheck()
+    coordinator.get_by_role("button", name="Give permission").click()
+    expect(coordinator.locator(".field-error")).to_have_count(3)
+    check(coordinator, "the add caregiver form with errors")
+    coordinator.get_by_label("Name", exact=True).fill("Ellen Carter")
+    coordinator.get_by_label("Email", exact=True).fill("ellen.carter@example.org")
+    coordinator.get_by_label("Appointments").check()
+    coordinator.get_by_role("button", name="Give permission").click()
+    coordinator.wait_for_url(re.compile(r"/patients/[0-9a-f-]{36}$"))
+    expect(coordinator.get_by_role("button", name="End permission for Ellen Carter")).to_be_visible()
+    check(coordinator, "a patient summary with a caregiver to manage")
+
+
 def test_admin_person_page(signed_in):
     admin = visit(signed_in("admin"), "/admin/people")
     admin.get_by_role("link", name="Grace Kim").click()
