@@ -55,3 +55,16 @@ def test_the_development_mailbox_shows_queued_mail_only_in_development(settings,
     development = settings.but(env="development")
     with TestClient(create_app(development), base_url="http://testserver") as dev:
         assert dev.get("/dev/mailbox").status_code == 200
+
+
+def test_messages_queued_by_two_requests_are_both_shown_once(sign_in_as):
+    from tests.conftest import csrf_from
+
+    client = sign_in_as("patient2")
+    token = csrf_from(client, "/profile")
+    for name in ("James A. Carter", "James B. Carter"):
+        data = {"name": name, "preferred_language": "en", "phone": "", "contact_by_email": "on", "csrf_token": token}
+        assert client.post("/profile", data=data, follow_redirects=False).status_code == 303
+    page = client.get("/profile").text
+    assert page.count("Your profile is saved.") == 2
+    assert "Your profile is saved." not in client.get("/profile").text

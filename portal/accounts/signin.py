@@ -41,10 +41,7 @@ def after_first_factor(db: Session, request, person: Person, next_path: str, met
         state.start(db, person.id, authenticated=True)
         audit(db, request, "signin", actor_id=person.id, object_type="session", object_id=method)
         return safe_next(next_path)
-    state.start(db, person.id, authenticated=False)
-    state.data.update({STEP: step, NEXT: safe_next(next_path), "method": method})
-    state.row.data = dict(state.data)
-    state.saved_data = dict(state.data)
+    state.start(db, person.id, authenticated=False, data={STEP: step, NEXT: safe_next(next_path), "method": method})
     return "/login/verify" if step == CODE_STEP else "/two-factor/setup"
 
 

@@ -6,6 +6,7 @@ it before the handler and saves what changed before the response starts.
 
 from __future__ import annotations
 
+import copy
 import uuid
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
@@ -64,14 +65,16 @@ class SessionState:
         self.new_token = new_token()
         return self.new_token
 
-    def start(self, db: Session, person_id: uuid.UUID, *, authenticated: bool, keep: tuple[str, ...] = ()) -> None:
-        """Begin a signed-in (or half signed-in) session under a new id: the old id dies here."""
-        kept = {name: self.data[name] for name in keep if name in self.data}
+    def start(self, db: Session, person_id: uuid.UUID, *, authenticated: bool, data: dict | None = None) -> None:
+        """Begin a signed-in (or half signed-in) session under a new id: the old id dies here.
+
+        Nothing of the old session's data is carried over, except what `data` names.
+        """
         self._drop(db)
         self.new_token = new_token()
-        self.row = WebSession(id_hash=digest(self.new_token), user_id=person_id, authenticated=authenticated, data=kept)
-        self.data = dict(kept)
-        self.saved_data = dict(kept)
+        self.row = WebSession(id_hash=digest(self.new_token), user_id=person_id, authenticated=authenticated, data=copy.deepcopy(data or {}))
+        self.data = copy.deepcopy(data or {})
+        self.saved_data = copy.deepcopy(self.data)
         db.add(self.row)
 
     def end(self, db: Session) -> None:
@@ -169,7 +172,7 @@ class SessionMiddleware:
             row.last_seen_at = at
         state.row = row
         state.data = dict(row.data or {})
-        state.saved_data = dict(state.data)
+        state.saved_data = copy.deepcopy(state.data)
         return state, principal if row.authenticated else None
 
     def _save(self, sessions, state: SessionState) -> None:
@@ -184,7 +187,7 @@ class SessionMiddleware:
                 if row is None:
                     return
                 row.data = dict(state.data)
-        state.saved_data = dict(state.data)
+        state.saved_data = copy.deepcopy(state.data)
 
     def _cookie_header(self, state: SessionState) -> str | None:
         if state.new_token:
