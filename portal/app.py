@@ -92,7 +92,10 @@ def create_app(settings: Settings) -> Starlette:
         middleware=[
             Middleware(RequestIdMiddleware),
             Middleware(SecurityHeadersMiddleware, hsts=not settings.development, form_actions=_provider_origin(settings)),
-            Middleware(SessionMiddleware, identify=identify, cookie_name=_cookie_name(settings), secure=not settings.development),
+            Middleware(
+                SessionMiddleware, identify=identify, cookie_name=_cookie_name(settings, "session"),
+                visitor_cookie_name=_cookie_name(settings, "visitor"), secure=not settings.development,
+            ),
             Middleware(LanguageMiddleware, zone=settings.zone),
             Middleware(ErrorPageMiddleware, render_error=errors.render_server_error),
         ],
@@ -106,9 +109,9 @@ def create_app(settings: Settings) -> Starlette:
     return app
 
 
-def _cookie_name(settings: Settings) -> str:
+def _cookie_name(settings: Settings, kind: str) -> str:
     # __Host- cookies must be Secure, so plain-HTTP development uses a plain name.
-    return "portal_session" if settings.development else "__Host-portal_session"
+    return f"portal_{kind}" if settings.development else f"__Host-portal_{kind}"
 
 
 def _provider_origin(settings: Settings) -> tuple[str, ...]:

@@ -4,11 +4,13 @@ import logging
 import re
 
 import pytest
+from sqlmodel import select
 from starlette.routing import Route
 
 from portal.app import create_app
+from portal.security.models import WebSession
 from portal.security.policies import PUBLIC, guarded
-from tests.conftest import csrf_from
+from tests.conftest import csrf_from, sign_in
 from tests.factories import PASSWORD
 from tests.helpers import new_client
 
@@ -124,17 +126,21 @@ def test_the_session_cookie_is_host_prefixed_secure_httponly_and_lax(client, peo
     assert "expires" not in attributes and "max-age" not in attributes
 
 
-def test_the_anonymous_session_cookie_has_the_same_attributes(client):
+def test_a_visitors_form_cookie_has_the_same_attributes_and_no_session_is_written(client, db):
     name, attributes = cookie_attributes(client.get("/login").headers["set-cookie"])
-    assert name == "__Host-portal_session"
+    assert name == "__Host-portal_visitor"
     assert {"secure", "httponly", "samesite", "path"} <= set(attributes)
+    with db() as s:
+        assert s.exec(select(WebSession)).all() == []
 
 
-def test_in_development_the_cookie_is_plain(development_app, people):
+def test_in_development_the_cookies_are_plain(development_app, people):
     with new_client(development_app) as client:
         name, attributes = cookie_attributes(client.get("/login").headers["set-cookie"])
-        assert name == "portal_session"
+        assert name == "portal_visitor"
         assert "secure" not in attributes and "httponly" in attributes
+        sign_in(client, "maria@example.org")
+        assert client.cookies.get("portal_session")
 
 
 @pytest.mark.parametrize("path", ["/", "/login", "/no-such-page", "/static/css/portal.css", "/healthz"])

@@ -46,6 +46,10 @@ class SessionState:
     new_token: str | None = None
     clear_cookie: bool = False
     saved_data: dict = field(default_factory=dict)
+    # A visitor's forms are protected by a random value in a cookie of its own, so that showing a
+    # form (the sign-in page) never writes to the database.
+    visitor_key: str | None = None
+    new_visitor_key: bool = False
 
     @property
     def user_id(self) -> uuid.UUID | None:
@@ -56,14 +60,17 @@ class SessionState:
         return bool(self.row and self.row.authenticated and self.row.user_id)
 
     @property
-    def key(self) -> str:
-        """A stable secret of this session (CSRF tokens are derived from it); makes one if needed."""
-        if self.new_token:
-            return self.new_token
-        if self.token and self.row:
-            return self.token
-        self.new_token = new_token()
-        return self.new_token
+    def csrf_key(self) -> str:
+        """The secret CSRF tokens derive from: the session's for a person, the visitor cookie's otherwise."""
+        if self.user_id:
+            return "session:" + (self.new_token or self.token or "")
+        if not self.visitor_key:
+            self.visitor_key, self.new_visitor_key = new_token(), True
+        return "visitor:" + self.visitor_key
+
+    @property
+    def has_csrf_key(self) -> bool:
+        return bool(self.user_id or self.visitor_key)
 
     def start(self, db: Session, person_id: uuid.UUID, *, authenticated: bool, data: dict | None = None) -> None:
         """Begin a signed-in (or half signed-in) session under a new id: the old id dies here.
@@ -105,18 +112,20 @@ def is_expired(row: WebSession, roles: frozenset[str], at: datetime) -> bool:
 class SessionMiddleware:
     """Loads the session and the signed-in person; saves the session before the response starts."""
 
-    def __init__(self, app, *, identify, cookie_name: str, secure: bool):
+    def __init__(self, app, *, identify, cookie_name: str, visitor_cookie_name: str, secure: bool):
         self.app = app
         self.identify = identify
         self.cookie_name = cookie_name
+        self.visitor_cookie_name = visitor_cookie_name
         self.secure = secure
 
     async def __call__(self, scope, receive, send):
         if scope["type"] != "http" or scope["path"].startswith("/static/"):
             return await self.app(scope, receive, send)
-        token = self._cookie(scope)
+        cookies = self._cookies(scope)
         sessions = scope["state"]["sessions"]  # the lifespan made it
-        state, principal = await to_thread.run_sync(self._load, sessions, token)
+        state, principal = await to_thread.run_sync(self._load, sessions, cookies.get(self.cookie_name))
+        state.visitor_key = cookies.get(self.visitor_cookie_name)
         scope["session"] = state.data
         scope.setdefault("state", {})
         scope["state"]["session"] = state
@@ -125,25 +134,27 @@ class SessionMiddleware:
         async def send_with_cookie(message):
             if message["type"] == "http.response.start":
                 await to_thread.run_sync(self._save, sessions, state)
-                cookie = self._cookie_header(state)
-                if cookie:
-                    message.setdefault("headers", [])
-                    message["headers"] = list(message["headers"]) + [(b"set-cookie", cookie.encode("latin-1"))]
+                cookies = [(b"set-cookie", header.encode("latin-1")) for header in self._cookie_headers(state)]
+                if cookies:
+                    message["headers"] = list(message.get("headers", [])) + cookies
             await send(message)
 
         await self.app(scope, receive, send_with_cookie)
 
-    def _cookie(self, scope) -> str | None:
+    def _cookies(self, scope) -> dict[str, str]:
+        """Our two cookies from the request (a malformed Cookie header counts as none)."""
+        found = {}
         for name, value in scope.get("headers", []):
             if name == b"cookie":
                 cookie = SimpleCookie()
                 try:
                     cookie.load(value.decode("latin-1"))
                 except Exception:  # a malformed cookie header is treated as no cookie
-                    return None
-                if self.cookie_name in cookie:
-                    return cookie[self.cookie_name].value[:100]
-        return None
+                    return {}
+                for wanted in (self.cookie_name, self.visitor_cookie_name):
+                    if wanted in cookie and len(cookie[wanted].value) <= 100:
+                        found[wanted] = cookie[wanted].value
+        return found
 
     def _load(self, sessions, token: str | None) -> tuple[SessionState, Principal | None]:
         state = SessionState(token=token)
@@ -176,11 +187,12 @@ class SessionMiddleware:
         return state, principal if row.authenticated else None
 
     def _save(self, sessions, state: SessionState) -> None:
-        if state.data == state.saved_data and not (state.new_token and state.row is None):
+        if state.data == state.saved_data:
             return
         with sessions.begin() as db:
             if state.row is None:
-                state.row = WebSession(id_hash=digest(state.key), data=dict(state.data))
+                state.new_token = new_token()
+                state.row = WebSession(id_hash=digest(state.new_token), data=dict(state.data))
                 db.add(state.row)
             else:
                 row = db.get(WebSession, state.row.id_hash)
@@ -189,11 +201,13 @@ class SessionMiddleware:
                 row.data = dict(state.data)
         state.saved_data = copy.deepcopy(state.data)
 
-    def _cookie_header(self, state: SessionState) -> str | None:
+    def _cookie_headers(self, state: SessionState) -> list[str]:
+        flags = "; Path=/; HttpOnly; SameSite=Lax" + ("; Secure" if self.secure else "")
+        headers = []
         if state.new_token:
-            attributes = f"{self.cookie_name}={state.new_token}; Path=/; HttpOnly; SameSite=Lax"
-            return attributes + ("; Secure" if self.secure else "")
-        if state.clear_cookie:
-            attributes = f"{self.cookie_name}=; Path=/; HttpOnly; SameSite=Lax; Max-Age=0"
-            return attributes + ("; Secure" if self.secure else "")
-        return None
+            headers.append(f"{self.cookie_name}={state.new_token}{flags}")
+        elif state.clear_cookie:
+            headers.append(f"{self.cookie_name}={flags}; Max-Age=0")
+        if state.new_visitor_key:
+            headers.append(f"{self.visitor_cookie_name}={state.visitor_key}{flags}")
+        return headers
