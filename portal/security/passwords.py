@@ -2,8 +2,11 @@
 
 from argon2 import PasswordHasher
 from argon2.exceptions import InvalidHashError, VerificationError
+from zxcvbn import zxcvbn
 
 MIN_LENGTH = 12
+# zxcvbn's 0-4 scale; 3 is "safely unguessable: moderate protection from offline slow-hash attacks".
+MIN_ZXCVBN_SCORE = 3
 MAX_LENGTH = 128
 
 # The most common passwords of breach corpora that meet the length rule, and the portal's own words.
@@ -46,4 +49,7 @@ def password_problem(password: str, *, email: str = "", name: str = "") -> str |
     local = email.split("@", 1)[0].lower()
     if (local and len(local) >= 4 and local in lowered) or (name and name.lower().replace(" ", "") in lowered.replace(" ", "")):
         return "too_personal"
+    # zxcvbn knows the common passwords of breach corpora, keyboard walks, dates and dictionary words.
+    if zxcvbn(password, user_inputs=[email, name, *name.split(), "community", "health", "portal"])["score"] < MIN_ZXCVBN_SCORE:
+        return "too_common"
     return None
