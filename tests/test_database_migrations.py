@@ -72,3 +72,19 @@ def test_concurrent_writers_wait_for_each_other_instead_of_failing(db):
     if not POSTGRES_URL:
         # On SQLite, BEGIN IMMEDIATE serialises writers: each saw every earlier row, so the counts are 0..99.
         assert subjects == list(range(100))
+
+
+def test_database_errors_never_carry_the_values_into_the_log(db):
+    from sqlalchemy.exc import IntegrityError
+
+    from tests.factories import make_person
+
+    with db.begin() as s:
+        make_person(s, email="private.person@example.org")
+    try:
+        with db.begin() as s:
+            make_person(s, email="private.person@example.org")
+    except IntegrityError as error:
+        assert "private.person" not in str(error)
+    else:
+        raise AssertionError("a second account with the same e-mail was stored")
