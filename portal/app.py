@@ -31,7 +31,7 @@ from portal.notifications import routes as notifications
 from portal.notifications.sender import send_pending
 from portal.partners import routes as partners
 from portal.rendering import STATIC, create_templates
-from portal.requestlog import ErrorPageMiddleware, RequestIdMiddleware, configure_logging
+from portal.requestlog import ErrorPageMiddleware, RequestIdMiddleware, configure_logging, describe_error
 from portal.security.headers import SecurityHeadersMiddleware
 from portal.security.passwords import Passwords
 from portal.security.policies import PUBLIC, Refused
@@ -131,5 +131,5 @@ async def _every(seconds: float, job, *args, first_delay: float = 0) -> None:
         try:
             await asyncio.to_thread(job, *args)
         except Exception:  # a bad moment of the database or mail server must not end the loop
-            log.exception("background job %s failed; trying again", job.__name__)
+            log.error("background job %s failed; trying again: %s", job.__name__, describe_error())
         await asyncio.sleep(seconds)

@@ -1,4 +1,4 @@
-"""Deleting what has served its purpose: dead sessions, old sign-in failures, spent e-mail links.
+"""Deleting what has served its purpose: dead sessions, old sign-in failures, spent links, sent mail.
 
 `portal prune` runs it once; `portal serve` runs it every few minutes. Running it twice, or in
 several workers at once, does no harm.
@@ -6,16 +6,18 @@ several workers at once, does no harm.
 
 from datetime import timedelta
 
-from sqlalchemy import delete, or_
+from sqlalchemy import delete, or_, update
 
 from portal.accounts.models import EmailToken
 from portal.clock import now
+from portal.notifications.models import OutboxMessage
 from portal.security import throttle
 from portal.security.models import WebSession
 from portal.security.sessions import ABSOLUTE, PATIENT_IDLE
 
 # Spent links are kept a while so that a late click still gets the "expired" page, not "unknown".
 KEEP_SPENT_LINKS = timedelta(days=30)
+KEEP_SENT_BODIES = timedelta(hours=1)
 
 
 def prune(sessions) -> dict[str, int]:
@@ -26,4 +28,9 @@ def prune(sessions) -> dict[str, int]:
         dead = db.execute(delete(WebSession).where(or_(WebSession.last_seen_at < at - PATIENT_IDLE, WebSession.created_at < at - ABSOLUTE)))
         spent = db.execute(delete(EmailToken).where(EmailToken.expires_at < at - KEEP_SPENT_LINKS))
         failures = throttle.prune(db)
-    return {"sessions": dead.rowcount, "links": spent.rowcount, "signin_failures": failures}
+        # A delivered message's body holds a link that works like a password until used or expired.
+        emptied = db.execute(
+            update(OutboxMessage).where(OutboxMessage.sent_at < at - KEEP_SENT_BODIES, OutboxMessage.body_text != "").values(body_text="")
+        )
+        mail = db.execute(delete(OutboxMessage).where(OutboxMessage.sent_at < at - KEEP_SPENT_LINKS))
+    return {"sessions": dead.rowcount, "links": spent.rowcount, "signin_failures": failures, "mail_bodies": emptied.rowcount, "mail": mail.rowcount}

@@ -4,6 +4,8 @@ import contextvars
 import logging
 import re
 import secrets
+import sys
+import traceback
 import time
 
 request_id_var: contextvars.ContextVar[str] = contextvars.ContextVar("request_id", default="-")
@@ -16,6 +18,17 @@ _LINK_SECRET = re.compile(r"^(/invitations/|/password/reset/)[^/]+")
 
 def loggable_path(path: str) -> str:
     return _LINK_SECRET.sub(r"\1[token]", path)
+
+
+def describe_error() -> str:
+    """The exception being handled, for the log: its type, database error code and where it was
+    raised, but never its message, which can hold what a person typed or a database row's values."""
+    _type, error, trace = sys.exc_info()
+    if error is None:
+        return "-"
+    code = getattr(getattr(error, "orig", None), "sqlstate", None) or getattr(error, "code", None)
+    frames = " < ".join(f"{frame.filename}:{frame.lineno} in {frame.name}" for frame in reversed(traceback.extract_tb(trace)[-8:]))
+    return f"{type(error).__module__}.{type(error).__qualname__}{f' (code {code})' if code else ''} at {frames}"
 
 
 class RequestIdFilter(logging.Filter):
@@ -89,7 +102,7 @@ class ErrorPageMiddleware:
             await self.app(scope, receive, watch)
         except Exception:
             error_id = scope.get("state", {}).get("request_id", "-")
-            log.exception("unhandled error (error id %s) on %s %s", error_id, scope.get("method"), loggable_path(scope.get("path", "")))
+            log.error("unhandled error (error id %s) on %s %s: %s", error_id, scope.get("method"), loggable_path(scope.get("path", "")), describe_error())
             if started:
                 raise
             response = self.render_error(scope, error_id)

@@ -112,3 +112,11 @@ def test_bad_input_is_refused_next_to_the_field_and_nothing_is_written(sign_in_a
     assert message in field_error(response.text, field)
     assert 'value="Tomas Lopez"' in response.text
     assert len(grants(db, maria)) == 1 and person(db, "tomas@example.org") is None
+
+
+def test_a_caregiver_sees_their_own_grant_not_the_patients_contact_details_or_other_caregivers(sign_in_as, db, people):
+    maria = people["patient"]
+    add(sign_in_as("coordinator"), maria)  # Tomas, a second caregiver
+    page = sign_in_as("caregiver").get(f"/patients/{maria.id}").text
+    assert "Maria Lopez" in page and "Grace Kim" in page and "You may see" in page
+    assert "maria@example.org" not in page and "Tomas Lopez" not in page

@@ -173,6 +173,8 @@ def _day(value: str, end: bool = False) -> datetime | None:
         day = datetime.strptime(value, "%Y-%m-%d").date()
     except ValueError:
         return None
+    if not 1900 <= day.year <= 2100:  # beyond these, converting to UTC can overflow; no event is there anyway
+        return None
     return datetime.combine(day, time.max if end else time.min)
 
 

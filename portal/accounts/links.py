@@ -5,6 +5,7 @@ from __future__ import annotations
 from datetime import timedelta
 from enum import StrEnum
 
+from sqlalchemy import update
 from sqlmodel import Session, func, select
 
 from portal.accounts.models import EmailToken, Person
@@ -58,3 +59,12 @@ def find_link(db: Session, token: str, purpose: Purpose) -> tuple[EmailToken | N
     if found.expires_at <= now():
         return found, LinkProblem.expired
     return found, None
+
+
+def spend_link(db: Session, link: EmailToken) -> bool:
+    """Mark the link used; False if another request used it first (a conditional update, not a read)."""
+    moment = now()
+    spent = db.execute(
+        update(EmailToken).where(EmailToken.id == link.id, EmailToken.used_at.is_(None), EmailToken.expires_at > moment).values(used_at=moment)
+    )
+    return spent.rowcount == 1

@@ -7,6 +7,7 @@ import time
 
 import pyotp
 import segno
+from sqlalchemy import or_, update
 from sqlmodel import Session, select
 
 from portal.accounts.models import Person, RecoveryCode
@@ -50,15 +51,20 @@ def code_step(secret: str, code: str, last_step: int | None, at: float | None = 
     return None
 
 
-def check_totp(person: Person, code: str) -> bool:
-    """True for a fresh right code; records its step so it cannot be replayed."""
+def check_totp(db: Session, person: Person, code: str) -> bool:
+    """True for a fresh right code. The step is recorded with a conditional update, so two requests
+    carrying the same code at the same moment cannot both pass (on PostgreSQL as on SQLite)."""
     if not person.totp_secret:
         return False
     step = code_step(person.totp_secret, code, person.totp_last_step)
     if step is None:
         return False
-    person.totp_last_step = step
-    return True
+    claimed = db.execute(
+        update(Person)
+        .where(Person.id == person.id, or_(Person.totp_last_step.is_(None), Person.totp_last_step < step))
+        .values(totp_last_step=step)
+    )
+    return claimed.rowcount == 1
 
 
 def new_recovery_codes(db: Session, person: Person) -> list[str]:
@@ -72,16 +78,16 @@ def new_recovery_codes(db: Session, person: Person) -> list[str]:
 
 
 def use_recovery_code(db: Session, person: Person, code: str) -> bool:
+    """True once per code: marking it used is conditional, so a code cannot be spent twice in parallel."""
     code = _normalise(code)
     if len(code) != 10:
         return False
-    found = db.exec(
-        select(RecoveryCode).where(RecoveryCode.person_id == person.id, RecoveryCode.code_hash == digest(code), RecoveryCode.used_at.is_(None))
-    ).first()
-    if found is None:
-        return False
-    found.used_at = now()
-    return True
+    spent = db.execute(
+        update(RecoveryCode)
+        .where(RecoveryCode.person_id == person.id, RecoveryCode.code_hash == digest(code), RecoveryCode.used_at.is_(None))
+        .values(used_at=now())
+    )
+    return spent.rowcount == 1
 
 
 def clear_second_factor(db: Session, person: Person) -> None:

@@ -6,7 +6,7 @@ from starlette.responses import RedirectResponse
 from starlette.routing import Route
 
 from portal.accounts import mfa
-from portal.accounts.links import LinkProblem, Purpose, find_link, issue_link, too_many_links
+from portal.accounts.links import LinkProblem, Purpose, find_link, issue_link, spend_link, too_many_links
 from portal.accounts.mail import send_reset
 from portal.accounts.models import Person
 from portal.accounts.queries import person_by_email
@@ -95,7 +95,7 @@ def verify_code(request):
             audit(db, request, "signin_throttled", outcome="denied", actor_id=person.id)
             form.error("code", _("Too many attempts. Wait 15 minutes and try again."))
             return render(request, "accounts/verify.html", {"form": form}, status_code=429)
-        if mfa.check_totp(person, code) or mfa.use_recovery_code(db, person, code):
+        if mfa.check_totp(db, person, code) or mfa.use_recovery_code(db, person, code):
             forget_failures(db, person.email)
             return RedirectResponse(complete_signin(db, request, person), status_code=303)
         record_failure(db, person.email, address)
@@ -161,10 +161,11 @@ def _choose_password(request, token: str, purpose: Purpose):
     password_hash = request.app.state.passwords.hash(password)
     with sessions.begin() as db:
         link, problem = find_link(db, token, purpose)
+        if not problem and not spend_link(db, link):
+            problem = LinkProblem.used
         if problem:
             return _link_problem_page(request, problem, purpose), None
         person = db.get(Person, link.person_id)
-        link.used_at = now()
         person.password_hash = password_hash
         person.password_changed_at = now()
         end_all_sessions(db, person.id)

@@ -19,7 +19,10 @@ def safe_next(value: str | None) -> str:
     """Only paths on this site: never another host, never a scheme."""
     if not value or not isinstance(value, str) or len(value) > 500:
         return "/"
-    if not value.startswith("/") or value.startswith(("//", "/\\")) or any(ch in value for ch in "\r\n\\"):
+    if not value.startswith("/") or value.startswith(("//", "/\\")) or "\\" in value:
+        return "/"
+    # Browsers drop tabs and newlines from URLs, so "/\t/evil.example" would become "//evil.example".
+    if any(ord(ch) < 0x20 or ord(ch) == 0x7F for ch in value):
         return "/"
     return value
 

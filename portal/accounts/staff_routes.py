@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from sqlalchemy.exc import IntegrityError
 from sqlmodel import delete, select
 from starlette.exceptions import HTTPException
 from starlette.responses import RedirectResponse
@@ -49,17 +50,22 @@ def add_staff(request):
     if Role.partner in roles and organisation not in organisation_ids:
         form.error("organization_id", _("Choose the organisation this partner works for."))
     principal = request.state.principal
-    with request.state.sessions.begin() as db:
-        if form.ok and person_by_email(db, email) is not None:
-            form.error("email", _("Someone already has an account with this email."))
-        if not form.ok:
-            return render(request, "admin/add_staff.html", context, status_code=400)
-        person = create_person(db, email=email, name=name, roles=roles, preferred_language=language)
-        if Role.partner in roles:
-            db.add(OrganizationMember(organization_id=next(o.id for o in organisations if str(o.id) == organisation), person_id=person.id))
-        token = issue_link(db, person, Purpose.invitation, created_by=principal.id)
-        send_staff_invitation(db, person, f"{request.app.state.settings.base_url}/invitations/{token}", principal.name)
-        audit(db, request, "staff_invited", object_type="person", object_id=str(person.id))
+    try:
+        with request.state.sessions.begin() as db:
+            if form.ok and person_by_email(db, email) is not None:
+                form.error("email", _("Someone already has an account with this email."))
+            if not form.ok:
+                return render(request, "admin/add_staff.html", context, status_code=400)
+            person = create_person(db, email=email, name=name, roles=roles, preferred_language=language)
+            if Role.partner in roles:
+                db.add(OrganizationMember(organization_id=next(o.id for o in organisations if str(o.id) == organisation), person_id=person.id))
+            token = issue_link(db, person, Purpose.invitation, created_by=principal.id)
+            send_staff_invitation(db, person, f"{request.app.state.settings.base_url}/invitations/{token}", principal.name)
+            audit(db, request, "staff_invited", object_type="person", object_id=str(person.id))
+    except IntegrityError:
+        # The same e-mail sent twice at once (a double click): the other request created the account.
+        form.error("email", _("Someone already has an account with this email."))
+        return render(request, "admin/add_staff.html", context, status_code=400)
     flash(request, _("Invitation sent to %(email)s.", email=email), "success")
     return RedirectResponse(f"/admin/people/{person.id}", status_code=303)
 

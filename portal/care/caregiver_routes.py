@@ -5,6 +5,7 @@ from __future__ import annotations
 import uuid
 from datetime import date, datetime, time
 
+from sqlalchemy.exc import IntegrityError
 from starlette.exceptions import HTTPException
 from starlette.responses import RedirectResponse
 from starlette.routing import Route
@@ -22,6 +23,8 @@ from portal.security.policies import allow, guarded
 
 SCOPE_NAMES = {"care_plan": N_("Care plan"), "appointments": N_("Appointments"), "messages": N_("Messages")}
 MANAGERS = allow(Role.patient, Role.coordinator)
+# Far-future days overflow when converted to UTC (9999-12-31 in Chicago is year 10000 in UTC).
+LATEST_YEAR = 2100
 
 
 def _patient_id(request) -> uuid.UUID:
@@ -47,6 +50,9 @@ def _expiry(form: Form, zone) -> datetime | None:
         return None
     if day <= now().astimezone(zone).date():
         form.error("expires_on", _("Choose a day after today, or leave it empty."))
+        return None
+    if day.year > LATEST_YEAR:
+        form.error("expires_on", _("Choose a day before %(year)d, or leave it empty for no end date.", year=LATEST_YEAR))
         return None
     # The grant ends as that day ends, in the program's time zone.
     return datetime.combine(day, time.max).replace(tzinfo=zone)
@@ -78,15 +84,19 @@ def new_caregiver(request):
         form.error("email", _("A patient cannot be their own caregiver."))
     if not form.ok:
         return render(request, "care/new_caregiver.html", context, status_code=400)
-    with sessions.begin() as db:
-        grant, caregiver, created = add_caregiver(
-            db, patient_id, email=email, name=name, language=language, relationship=relationship, scopes=scopes, expires_at=expires_at
-        )
-        link = None
-        if created or not caregiver.password_hash:
-            link = f"{settings.base_url}/invitations/{issue_link(db, caregiver, Purpose.invitation, created_by=request.state.principal.id)}"
-        send_caregiver_invitation(db, caregiver, link)
-        audit(db, request, "caregiver_granted", patient_id=patient_id, object_type="caregiver_grant", object_id=str(grant.id))
+    try:
+        with sessions.begin() as db:
+            grant, caregiver, created = add_caregiver(
+                db, patient_id, email=email, name=name, language=language, relationship=relationship, scopes=scopes, expires_at=expires_at
+            )
+            link = None
+            if created or not caregiver.password_hash:
+                link = f"{settings.base_url}/invitations/{issue_link(db, caregiver, Purpose.invitation, created_by=request.state.principal.id)}"
+            send_caregiver_invitation(db, caregiver, link)
+            audit(db, request, "caregiver_granted", patient_id=patient_id, object_type="caregiver_grant", object_id=str(grant.id))
+    except IntegrityError:
+        # Sent twice at once (a double click): the other request made the account and the grant.
+        return RedirectResponse(f"/patients/{patient_id}", status_code=303)
     flash(request, _("%(name)s can now help with this care.", name=caregiver.name), "success")
     return RedirectResponse(f"/patients/{patient_id}", status_code=303)
 

@@ -24,16 +24,22 @@ def live_grant(db: Session, caregiver_id: uuid.UUID, patient_id: uuid.UUID) -> C
     return grant
 
 
-def patient_for(db: Session, viewer: Principal, patient_id: uuid.UUID) -> Person | None:
-    """The patient if this viewer may see their record: themself, their coordinator, or a caregiver with a live grant."""
+def relation_to(db: Session, viewer: Principal, patient_id: uuid.UUID) -> str | None:
+    """How the viewer stands to this patient: "self", "coordinator", "caregiver", or None (no access)."""
     if not is_patient(db, patient_id):
         return None
-    allowed = (
-        (viewer.id == patient_id and Role.patient in viewer.roles)
-        or (Role.coordinator in viewer.roles and db.get(CaseloadEntry, (viewer.id, patient_id)) is not None)
-        or (Role.caregiver in viewer.roles and live_grant(db, viewer.id, patient_id) is not None)
-    )
-    return db.get(Person, patient_id) if allowed else None
+    if viewer.id == patient_id and Role.patient in viewer.roles:
+        return "self"
+    if Role.coordinator in viewer.roles and db.get(CaseloadEntry, (viewer.id, patient_id)) is not None:
+        return "coordinator"
+    if Role.caregiver in viewer.roles and live_grant(db, viewer.id, patient_id) is not None:
+        return "caregiver"
+    return None
+
+
+def patient_for(db: Session, viewer: Principal, patient_id: uuid.UUID) -> Person | None:
+    """The patient if this viewer may see their record: themself, their coordinator, or a caregiver with a live grant."""
+    return db.get(Person, patient_id) if relation_to(db, viewer, patient_id) else None
 
 
 def caseload(db: Session, coordinator_id: uuid.UUID, search: str = "") -> list[Person]:

@@ -5,6 +5,7 @@ from __future__ import annotations
 import uuid
 from datetime import date
 
+from sqlalchemy.exc import IntegrityError
 from starlette.exceptions import HTTPException
 from starlette.responses import RedirectResponse
 from starlette.routing import Route
@@ -12,12 +13,12 @@ from starlette.routing import Route
 from portal.accounts.links import Purpose, issue_link
 from portal.accounts.mail import send_invitation
 from portal.accounts.models import Person, Role
-from portal.accounts.queries import create_person, grant_role, person_by_email, roles_of
+from portal.accounts.queries import create_person, person_by_email
 from portal.care.caregiver_routes import SCOPE_NAMES
 from portal.care.caregivers import may_manage_caregivers
 from portal.care.models import CaseloadEntry
 from portal.clock import now
-from portal.care.queries import care_team, caregivers_of, caseload, patient_for
+from portal.care.queries import care_team, caregivers_of, caseload, live_grant, relation_to
 from portal.forms import Form
 from portal.i18n import LANGUAGES, _
 from portal.rendering import flash, render
@@ -57,19 +58,25 @@ def invite_patient(request):
             if not date(1900, 1, 1) <= birth <= date.today():
                 form.error("date_of_birth", _("Enter a date of birth in the past."))
     principal = request.state.principal
-    with request.state.sessions.begin() as db:
-        existing = person_by_email(db, email) if form.ok else None
-        if existing is not None and (existing.password_hash or Role.patient not in roles_of(db, existing.id)):
-            form.error("email", _("Someone already has an account with this email."))
-        if not form.ok:
-            return render(request, "coordination/invite.html", {"form": form}, status_code=400)
-        person = existing or create_person(db, email=email, name=name, roles=[Role.patient], preferred_language=language, date_of_birth=birth)
-        grant_role(db, person, Role.patient)
-        if db.get(CaseloadEntry, (principal.id, person.id)) is None:
-            db.add(CaseloadEntry(coordinator_id=principal.id, patient_id=person.id))
-        token = issue_link(db, person, Purpose.invitation, created_by=principal.id)
-        send_invitation(db, person, f"{request.app.state.settings.base_url}/invitations/{token}", principal.name)
-        audit(db, request, "patient_invited", patient_id=person.id, object_type="person", object_id=str(person.id))
+    try:
+        with request.state.sessions.begin() as db:
+            existing = person_by_email(db, email) if form.ok else None
+            # Only a patient already on this caseload who has not signed up yet may be invited again;
+            # anyone else's account is not this coordinator's to take over.
+            if existing is not None and (existing.password_hash or db.get(CaseloadEntry, (principal.id, existing.id)) is None):
+                form.error("email", _("Someone already has an account with this email."))
+            if not form.ok:
+                return render(request, "coordination/invite.html", {"form": form}, status_code=400)
+            person = existing or create_person(db, email=email, name=name, roles=[Role.patient], preferred_language=language, date_of_birth=birth)
+            if existing is None:
+                db.add(CaseloadEntry(coordinator_id=principal.id, patient_id=person.id))
+            token = issue_link(db, person, Purpose.invitation, created_by=principal.id)
+            send_invitation(db, person, f"{request.app.state.settings.base_url}/invitations/{token}", principal.name)
+            audit(db, request, "patient_invited", patient_id=person.id, object_type="person", object_id=str(person.id))
+    except IntegrityError:
+        # The same e-mail sent twice at once (a double click): the other request created the account.
+        form.error("email", _("Someone already has an account with this email."))
+        return render(request, "coordination/invite.html", {"form": form}, status_code=400)
     flash(request, _("Invitation sent to %(email)s.", email=email), "success")
     return RedirectResponse(f"/patients/{person.id}", status_code=303)
 
@@ -82,16 +89,25 @@ def patient_summary(request):
     except ValueError as error:
         raise HTTPException(404) from error
     sessions = request.state.sessions
+    viewer = request.state.principal
     with sessions.begin() as db:
-        patient = patient_for(db, request.state.principal, patient_id)
+        relation = relation_to(db, viewer, patient_id)
+        patient = db.get(Person, patient_id) if relation else None
         if patient is not None:
             audit(db, request, "patient_viewed", patient_id=patient_id, object_type="person", object_id=str(patient_id))
             team, caregivers = care_team(db, patient_id), caregivers_of(db, patient_id)
-            can_manage = may_manage_caregivers(db, request.state.principal, patient_id)
+            can_manage = may_manage_caregivers(db, viewer, patient_id)
+            # A caregiver sees the patient's care team and their own grant, not contact details or other caregivers.
+            own_grant = live_grant(db, viewer.id, patient_id) if relation == "caregiver" else None
+            if own_grant is not None:
+                caregivers = []
     if patient is None:
         audit_now(sessions, request, "patient_viewed", outcome="denied", patient_id=patient_id, object_type="person", object_id=str(patient_id))
         raise HTTPException(404)
-    context = {"patient": patient, "team": team, "caregivers": caregivers, "can_manage": can_manage, "scope_names": SCOPE_NAMES, "now": now()}
+    context = {
+        "patient": patient, "team": team, "caregivers": caregivers, "can_manage": can_manage, "scope_names": SCOPE_NAMES,
+        "now": now(), "relation": relation, "own_grant": own_grant,
+    }
     return render(request, "coordination/patient.html", context)
 
 

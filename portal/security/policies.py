@@ -14,6 +14,7 @@ from starlette.concurrency import run_in_threadpool
 from starlette.exceptions import HTTPException
 from starlette.responses import RedirectResponse
 
+from portal.requestlog import loggable_path
 from portal.security.audit import audit_now
 from portal.security.csrf import csrf_ok
 
@@ -64,7 +65,7 @@ def guarded(policy: Policy):
                 raise HTTPException(404)
             principal = request.state.principal
             if not policy.admits(principal):
-                await run_in_threadpool(audit_now, request.state.sessions, request, "access_denied", outcome="denied", object_type="route", object_id=request.url.path)
+                await run_in_threadpool(audit_now, request.state.sessions, request, "access_denied", outcome="denied", object_type="route", object_id=loggable_path(request.url.path))
                 if principal is None and request.method == "GET":
                     return RedirectResponse(f"/login?next={quote(request.url.path)}", status_code=303)
                 raise HTTPException(403 if principal else 401)
@@ -73,7 +74,7 @@ def guarded(policy: Policy):
             if request.method in UNSAFE:
                 request.state.form = await _read_form(request)
                 if not csrf_ok(request, request.state.form):
-                    await run_in_threadpool(audit_now, request.state.sessions, request, "csrf_refused", outcome="denied", object_type="route", object_id=request.url.path)
+                    await run_in_threadpool(audit_now, request.state.sessions, request, "csrf_refused", outcome="denied", object_type="route", object_id=loggable_path(request.url.path))
                     raise Refused("csrf")
             if is_async:
                 return await handler(request)
