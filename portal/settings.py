@@ -26,7 +26,7 @@ class Settings:
     oidc_issuer: str = ""
     oidc_client_id: str = ""
     oidc_client_secret: str = ""
-    oidc_trusted: bool = True
+    oidc_trusted: bool = False
     smtp_url: str = ""
     mail_from: str = "Community Health Portal <no-reply@example.org>"
     timezone: str = "America/Chicago"

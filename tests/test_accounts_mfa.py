@@ -1,6 +1,7 @@
 """The second factor: forced enrolment for staff in production, optional for patients, recovery codes."""
 
 import re
+from datetime import timedelta
 
 import pyotp
 import pytest
@@ -165,8 +166,9 @@ def test_a_patient_without_a_second_factor_is_not_asked_for_one(client, people):
 
 def test_new_recovery_codes_replace_the_old_ones(app, client, db, people):
     sign_in(client, people["coordinator"].email)
-    first = RECOVERY.findall(client.post("/two-factor", data={"csrf_token": csrf_from(client, "/two-factor")}).text)
-    second = RECOVERY.findall(client.post("/two-factor", data={"csrf_token": csrf_from(client, "/two-factor")}).text)
+    renew = {"password": PASSWORD}
+    first = RECOVERY.findall(client.post("/two-factor", data={**renew, "csrf_token": csrf_from(client, "/two-factor")}).text)
+    second = RECOVERY.findall(client.post("/two-factor", data={**renew, "csrf_token": csrf_from(client, "/two-factor")}).text)
     assert len(first) == len(second) == 10 and not set(first) & set(second)
     assert len(stored(db, people["coordinator"].id)[1]) == 10
     assert len(audit_events(db, "recovery_codes_renewed")) == 2
@@ -182,3 +184,33 @@ def test_the_totp_secret_is_never_shown_once_enrolled(client, people):
     sign_in(client, people["coordinator"].email)
     assert TOTP_SECRET not in client.get("/two-factor").text
     assert TOTP_SECRET not in client.get("/profile").text
+
+
+def test_new_recovery_codes_need_the_password(client, db, people):
+    sign_in(client, people["coordinator"].email)
+    before = stored(db, people["coordinator"].id)[1]
+    response = client.post("/two-factor", data={"password": "not it at all", "csrf_token": csrf_from(client, "/two-factor")})
+    assert response.status_code == 400 and "That is not your password." in field_error(response.text, "password")
+    assert [code.code_hash for code in stored(db, people["coordinator"].id)[1]] == [code.code_hash for code in before]
+
+
+def test_an_account_without_a_password_changes_its_second_factor_only_soon_after_signing_in(app, client, db, people):
+    import time_machine
+
+    from portal.clock import now
+
+    with db.begin() as s:
+        s.get(Person, people["patient2"].id).password_hash = None
+    with db.begin() as s:
+        # Signed in some other way (single sign-on): a fully signed-in session of their own.
+        from portal.security.models import WebSession
+        from portal.security.tokens import digest
+
+        s.add(WebSession(id_hash=digest("sso-session-token-0123456789abcdef"), user_id=people["patient2"].id, authenticated=True))
+    client.cookies.set("__Host-portal_session", "sso-session-token-0123456789abcdef", domain="testserver.local")
+    secret = shown_secret(client)
+    with time_machine.travel(now() + timedelta(minutes=11), tick=False):
+        client.get("/profile")  # still within the idle limit, but the sign-in was 11 minutes ago
+        response = post_setup_code(client, pyotp.TOTP(secret).now(), password="")
+        assert response.status_code == 400 and "sign in again" in response.text
+    assert stored(db, people["patient2"].id)[0].totp_secret is None

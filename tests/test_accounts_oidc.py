@@ -15,7 +15,7 @@ from tests.factories import make_person
 
 @pytest.fixture
 def sso_app(settings, oidc_provider, people):
-    return create_app(settings.but(oidc_issuer=oidc_provider.issuer, oidc_client_id=oidc_provider.client_id, oidc_client_secret=oidc_provider.client_secret))
+    return create_app(settings.but(oidc_issuer=oidc_provider.issuer, oidc_client_id=oidc_provider.client_id, oidc_client_secret=oidc_provider.client_secret, oidc_trusted=True))
 
 
 @pytest.fixture
@@ -121,3 +121,42 @@ def test_the_provider_refusing_is_a_clear_page(sso_client, oidc_provider):
     response = sso_client.get(callback_path(callback))
     assert response.status_code == 400
     assert "Single sign-on did not work" in response.text
+
+
+def test_an_untrusted_provider_links_nothing_by_email(settings, oidc_provider, people, db):
+    app = create_app(settings.but(oidc_issuer=oidc_provider.issuer, oidc_client_id=oidc_provider.client_id, oidc_client_secret=oidc_provider.client_secret))
+    with TestClient(app, base_url="https://testserver") as client:
+        callback = oidc_provider.login_url(start(client), "staff-1")
+        assert client.get(callback_path(callback)).status_code == 403
+    with db() as s:
+        assert s.exec(select(OidcIdentity)).all() == []
+
+
+def test_a_linked_identity_stops_working_when_the_staff_role_is_taken_away(sso_client, oidc_provider, db):
+    from portal.accounts.models import RoleGrant
+
+    with db.begin() as s:
+        partner = make_person(s, roles=("partner",), email="stranger@example.org", name="Sam Stranger")
+        s.add(OidcIdentity(issuer=oidc_provider.issuer, subject="staff-2", person_id=partner.id))
+    with db.begin() as s:
+        s.delete(s.get(RoleGrant, (partner.id, "partner")))
+        s.add(RoleGrant(person_id=partner.id, role="patient"))
+    callback = oidc_provider.login_url(start(sso_client), "staff-2")
+    assert sso_client.get(callback_path(callback)).status_code == 403
+
+
+def test_an_admin_links_identities_to_staff_accounts_only(sso_app, people, db):
+    from tests.conftest import csrf_from, sign_in
+    from tests.helpers import field_error
+
+    with TestClient(sso_app, base_url="https://testserver") as admin:
+        assert sign_in(admin, people["admin"].email).status_code == 303
+        for who, status in (("patient", 400), ("coordinator", 303)):
+            path = f"/admin/people/{people[who].id}"
+            response = admin.post(f"{path}/identities", data={"subject": f"sub-{who}", "csrf_token": csrf_from(admin, path)}, follow_redirects=False)
+            assert response.status_code == status
+        assert "Only staff accounts" in field_error(admin.post(
+            f"/admin/people/{people['patient'].id}/identities", data={"subject": "sub-x", "csrf_token": csrf_from(admin, "/admin/people")}
+        ).text, "subject")
+    with db() as s:
+        assert [identity.person_id for identity in s.exec(select(OidcIdentity))] == [people["coordinator"].id]

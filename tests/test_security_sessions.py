@@ -7,7 +7,7 @@ import time_machine
 
 from portal.accounts.models import Person
 from tests.conftest import csrf_from
-from tests.helpers import COOKIE, audit_events, field_value, is_signed_out, new_client, session_cookie
+from tests.helpers import COOKIE, audit_events, field_value, is_signed_out, new_client, session_cookie, sessions_of
 
 START = datetime(2030, 5, 6, 9, 0, 5, tzinfo=UTC)
 
@@ -234,3 +234,32 @@ def test_a_signed_in_form_shows_again_after_a_refused_token(sign_in_as, people):
     page = patient.get("/profile")
     assert field_value(page.text, "name") == "James Carter"
     assert save_name(patient, "Jim", csrf_token=csrf_from(patient, "/profile")).status_code == 303
+
+
+def test_after_a_timeout_htmx_is_sent_to_the_sign_in_page_as_a_whole_page(clock, sign_in_as):
+    coordinator = sign_in_as("coordinator")
+    clock.shift(timedelta(minutes=16))
+    response = coordinator.get("/caseload?q=maria", headers={"HX-Request": "true"}, follow_redirects=False)
+    assert response.status_code == 204
+    assert response.headers["hx-redirect"] == "/login?next=/caseload"
+
+
+def test_a_form_sent_after_a_timeout_leads_to_the_sign_in_page_not_an_error(clock, sign_in_as):
+    patient = sign_in_as("patient2")
+    token = csrf_from(patient, "/profile")
+    clock.shift(timedelta(minutes=31))
+    response = patient.post("/profile", data={"name": "James", "csrf_token": token}, follow_redirects=False)
+    assert response.status_code == 303 and response.headers["location"] == "/login?next=/profile"
+    assert "because you were away" in patient.get("/login").text
+
+
+def test_someone_half_way_through_signing_in_can_cancel(client, db, people):
+    from tests.factories import PASSWORD
+
+    client.post("/login", data={"email": people["coordinator"].email, "password": PASSWORD, "csrf_token": csrf_from(client, "/login")})
+    page = client.get("/login/verify")
+    assert "Cancel and sign out" in page.text
+    response = client.post("/logout", data={"csrf_token": csrf_from(client, "/login/verify")}, follow_redirects=False)
+    assert response.headers["location"] == "/login"
+    assert client.get("/login/verify", follow_redirects=False).headers["location"] == "/login"
+    assert sessions_of(db, people["coordinator"].id) == []

@@ -12,7 +12,7 @@ from starlette.responses import RedirectResponse
 from starlette.routing import Route
 
 from portal.accounts import mfa
-from portal.accounts.models import OidcIdentity, Person, Role, RoleGrant
+from portal.accounts.models import STAFF_ROLES, OidcIdentity, Person, Role, RoleGrant
 from portal.accounts.queries import roles_of
 from portal.directory.models import Organization, OrganizationMember
 from portal.forms import Form
@@ -156,6 +156,8 @@ def link_identity(request):
         taken = form.ok and db.exec(select(OidcIdentity).where(OidcIdentity.issuer == settings.oidc_issuer.rstrip("/"), OidcIdentity.subject == subject)).first()
         if not settings.oidc_enabled:
             form.error("subject", _("Single sign-on is not configured (PORTAL_OIDC_ISSUER)."))
+        elif not roles_of(db, person_id) & STAFF_ROLES:
+            form.error("subject", _("Only staff accounts sign in through single sign-on."))
         elif taken:
             form.error("subject", _("This identity is already linked to an account."))
         if not form.ok:

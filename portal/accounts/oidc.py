@@ -45,7 +45,8 @@ def person_for_identity(db: Session, issuer: str, claims: dict, trusted: bool) -
     subject = str(claims.get("sub", ""))
     identity = db.exec(select(OidcIdentity).where(OidcIdentity.issuer == issuer, OidcIdentity.subject == subject)).first()
     if identity is not None:
-        return db.get(Person, identity.person_id), False
+        # Single sign-on is for staff only: someone whose staff roles were taken away no longer gets in this way.
+        return (db.get(Person, identity.person_id), False) if roles_of(db, identity.person_id) & STAFF_ROLES else (None, False)
     email = claims.get("email")
     if not (trusted and subject and isinstance(email, str) and claims.get("email_verified") is True):
         return None, False

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from datetime import timedelta
+
 from markupsafe import Markup
 from starlette.responses import RedirectResponse
 from starlette.routing import Route
@@ -21,6 +23,7 @@ from portal.security.policies import SIGNED_IN, SIGNING_IN, guarded
 from portal.security.sessions import end_all_sessions
 
 PENDING_SECRET = "totp_pending_secret"
+RECENT_SIGNIN = timedelta(minutes=10)
 
 
 @guarded(SIGNED_IN)
@@ -88,20 +91,33 @@ def change_password(request):
     return RedirectResponse("/profile", status_code=303)
 
 
+def confirm_it_is_them(request, person: Person, form: Form) -> None:
+    """Before changing the second factor: the password, or for an account without one (single sign-on
+    only) a sign-in within the last few minutes. A borrowed, open session is not enough either way."""
+    if person.password_hash:
+        password = form.secret("password", label=_("Your password"))
+        if "password" not in form.errors and not request.app.state.passwords.verify(person.password_hash, password):
+            form.error("password", _("That is not your password."))
+    elif now() - request.state.session.row.created_at > RECENT_SIGNIN:
+        form.error("password", _("For your safety, sign out and sign in again, then do this within 10 minutes."))
+
+
 @guarded(SIGNED_IN)
 def two_factor(request):
     """Whether a second factor protects your account, and new recovery codes."""
     sessions, principal = request.state.sessions, request.state.principal
-    codes = None
-    if request.method == "POST":
-        with sessions.begin() as db:
-            person = db.get(Person, principal.id)
-            if person.totp_secret:
-                codes = mfa.new_recovery_codes(db, person)
-                audit(db, request, "recovery_codes_renewed", object_type="person", object_id=str(person.id))
+    codes, form, status = None, Form(request.state.form), 200
     with sessions() as db:
         person = db.get(Person, principal.id)
-    return render(request, "accounts/two_factor.html", {"person": person, "codes": codes})
+    if request.method == "POST" and person.totp_secret:
+        confirm_it_is_them(request, person, form)
+        if form.ok:
+            with sessions.begin() as db:
+                codes = mfa.new_recovery_codes(db, db.get(Person, principal.id))
+                audit(db, request, "recovery_codes_renewed", object_type="person", object_id=str(person.id))
+        else:
+            status = 400
+    return render(request, "accounts/two_factor.html", {"person": person, "codes": codes, "form": form}, status_code=status)
 
 
 def _enrolling_person(request, db) -> tuple[Person | None, bool]:
@@ -127,17 +143,16 @@ def setup_two_factor(request):
     state.data[PENDING_SECRET] = secret
     uri = mfa.provisioning_uri(secret, person.email)
     form = Form(request.state.form)
-    context = {"form": form, "secret": secret, "qr": Markup(mfa.qr_svg(uri)), "forced": forced, "required": required, "codes": None}
+    context = {"form": form, "secret": secret, "qr": Markup(mfa.qr_svg(uri)), "forced": forced, "required": required, "codes": None, "has_password": bool(person.password_hash)}
     if request.method == "GET":
         return render(request, "accounts/setup_two_factor.html", context)
     # Someone who is already signed in proves it is them, so a borrowed session cannot change the factor.
-    password = "" if forced else form.secret("password", label=_("Your password"))
     code = form.text("code", label=_("Authentication code"), max_length=20)
     step = mfa.code_step(secret, code, None) if "code" not in form.errors else None
     if "code" not in form.errors and step is None:
         form.error("code", _("That code is not right. Enter the 6-digit code your app shows now."))
-    if not forced and "password" not in form.errors and not request.app.state.passwords.verify(person.password_hash, password):
-        form.error("password", _("That is not your password."))
+    if not forced:
+        confirm_it_is_them(request, person, form)
     if not form.ok:
         return render(request, "accounts/setup_two_factor.html", context, status_code=400)
     with sessions.begin() as db:

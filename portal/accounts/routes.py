@@ -17,7 +17,7 @@ from portal.i18n import COOKIE, LANGUAGES, N_, _
 from portal.rendering import flash, render
 from portal.security.audit import audit, client_address
 from portal.security.passwords import password_problem
-from portal.security.policies import PUBLIC, SIGNED_IN, SIGNING_IN, guarded
+from portal.security.policies import PUBLIC, SIGNING_IN, guarded
 from portal.security.sessions import EXPIRED_NOTICE, end_all_sessions
 from portal.security.throttle import forget_failures, is_throttled, record_failure
 
@@ -104,12 +104,14 @@ def verify_code(request):
     return render(request, "accounts/verify.html", {"form": form}, status_code=400)
 
 
-@guarded(SIGNED_IN)
+@guarded(SIGNING_IN)
 def logout(request):
-    """Sign out: this session ends at once."""
+    """Sign out, or give up half-way through signing in: this session ends at once."""
+    state = request.state.session
     with request.state.sessions.begin() as db:
-        audit(db, request, "signout", object_type="session")
-        request.state.session.end(db)
+        if state.user_id:
+            audit(db, request, "signout", actor_id=state.user_id, object_type="session")
+        state.end(db)
     flash(request, _("You have signed out."))
     return RedirectResponse("/login", status_code=303)
 

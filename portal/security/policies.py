@@ -12,8 +12,8 @@ from urllib.parse import quote
 
 from starlette.concurrency import run_in_threadpool
 from starlette.exceptions import HTTPException
-from starlette.responses import RedirectResponse
 
+from portal import htmx
 from portal.requestlog import loggable_path
 from portal.security.audit import audit_now
 from portal.security.csrf import csrf_ok
@@ -66,8 +66,10 @@ def guarded(policy: Policy):
             principal = request.state.principal
             if not policy.admits(principal):
                 await run_in_threadpool(audit_now, request.state.sessions, request, "access_denied", outcome="denied", object_type="route", object_id=loggable_path(request.url.path))
-                if principal is None and request.method == "GET":
-                    return RedirectResponse(f"/login?next={quote(request.url.path)}", status_code=303)
+                if principal is None and (request.method == "GET" or request.state.session.expired):
+                    # Also after a timeout mid-form: better the sign-in page (and back) than an error page;
+                    # htmx is told to load it as a whole page, not inside the fragment it asked for.
+                    return htmx.redirect(request, f"/login?next={quote(request.url.path)}")
                 raise HTTPException(403 if principal else 401)
             request.state.acting_role = _acting_role(policy, principal)
             request.state.form = None

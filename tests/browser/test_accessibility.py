@@ -200,6 +200,10 @@ def test_admin_person_page(signed_in):
 def test_recovery_codes_page(signed_in):
     admin = visit(signed_in("admin"), "/two-factor")
     admin.get_by_role("button", name="Make new recovery codes").click()
+    expect(admin.locator(".field-error")).to_have_count(1)
+    check(admin, "new recovery codes refused without the password")
+    admin.get_by_label("Your password").fill("demo-portal-pass")
+    admin.get_by_role("button", name="Make new recovery codes").click()
     expect(admin.locator("main li code")).to_have_count(10)
     check(admin, "new recovery codes")
 
