@@ -53,3 +53,21 @@ def test_one_invitation_link_sets_one_password(app, sign_in_as, db, people):
         for client, _token in browsers:
             client.__exit__(None, None, None)
     assert sorted(response.status_code for response in responses) == [303] + [410] * (BROWSERS - 1)
+
+
+def test_parallel_guesses_cannot_exceed_the_sign_in_limit(app, people):
+    from portal.security.throttle import PER_ACCOUNT
+
+    browsers = []
+    for _ in range(12):
+        client = TestClient(app, base_url="https://testserver")
+        client.__enter__()
+        browsers.append((client, csrf_from(client, "/login")))
+    data = {"email": people["patient"].email, "password": "wrong guess number one"}
+    try:
+        responses = at_once([lambda b=b: b[0].post("/login", data={**data, "csrf_token": b[1]}, follow_redirects=False) for b in browsers])
+    finally:
+        for client, _token in browsers:
+            client.__exit__(None, None, None)
+    statuses = [response.status_code for response in responses]
+    assert statuses.count(400) == PER_ACCOUNT and statuses.count(429) == 12 - PER_ACCOUNT

@@ -19,7 +19,7 @@ from portal.security.audit import audit, client_address
 from portal.security.passwords import password_problem
 from portal.security.policies import PUBLIC, SIGNING_IN, guarded
 from portal.security.sessions import EXPIRED_NOTICE, end_all_sessions
-from portal.security.throttle import forget_failures, is_throttled, record_failure
+from portal.security.throttle import forget_failures, is_throttled, reserve_attempt
 
 WRONG_CREDENTIALS = N_("Email or password is wrong.")
 
@@ -49,18 +49,17 @@ def login(request):
     if not form.ok:
         return render(request, "accounts/login.html", context, status_code=400)
     sessions, address = request.state.sessions, client_address(request)
-    with sessions() as db:
-        throttled = is_throttled(db, email, address)
+    with sessions.begin() as db:
+        allowed = reserve_attempt(db, email, address)
         person = person_by_email(db, email)
-    if throttled:
-        with sessions.begin() as db:
+        if not allowed:
             audit(db, request, "signin_throttled", outcome="denied", actor_id=person.id if person else None)
+    if not allowed:
         context["problem"] = _("Too many attempts. Wait 15 minutes and try again, or reset your password.")
         return render(request, "accounts/login.html", context, status_code=429)
     usable = person is not None and person.active
     if not request.app.state.passwords.verify(person.password_hash if usable else None, password):
-        with sessions.begin() as db:
-            record_failure(db, email, address)
+        with sessions.begin() as db:  # the attempt is already counted
             audit(db, request, "signin_failed", outcome="failure", actor_id=person.id if person else None, object_type="session", object_id="password")
         context["problem"] = _(WRONG_CREDENTIALS)
         return render(request, "accounts/login.html", context, status_code=400)
@@ -91,14 +90,13 @@ def verify_code(request):
         if person is None or not person.active:
             state.end(db)
             return RedirectResponse("/login", status_code=303)
-        if is_throttled(db, person.email, address):
+        if not reserve_attempt(db, person.email, address):
             audit(db, request, "signin_throttled", outcome="denied", actor_id=person.id)
             form.error("code", _("Too many attempts. Wait 15 minutes and try again."))
             return render(request, "accounts/verify.html", {"form": form}, status_code=429)
         if mfa.check_totp(db, person, code) or mfa.use_recovery_code(db, person, code):
             forget_failures(db, person.email)
             return RedirectResponse(complete_signin(db, request, person), status_code=303)
-        record_failure(db, person.email, address)
         audit(db, request, "signin_failed", outcome="failure", actor_id=person.id, object_type="session", object_id="totp")
     form.error("code", _("That code is not right. Enter the 6-digit code your app shows now, or a recovery code."))
     return render(request, "accounts/verify.html", {"form": form}, status_code=400)

@@ -2,6 +2,7 @@
 
 from datetime import timedelta
 
+from sqlalchemy import text
 from sqlmodel import Session, delete, func, select
 
 from portal.clock import now
@@ -25,6 +26,21 @@ def is_throttled(db: Session, email: str, address: str) -> bool:
         return True
     by_address = db.exec(select(func.count()).where(SigninFailure.address == address, SigninFailure.at > since)).one()
     return by_address >= PER_ADDRESS
+
+
+def reserve_attempt(db: Session, email: str, address: str) -> bool:
+    """Count this attempt as a failure before it is checked; False if the limit is already reached.
+
+    Counting first means parallel attempts cannot all pass the check before any is recorded: SQLite's
+    BEGIN IMMEDIATE serialises the callers, and on PostgreSQL a transaction lock on the account does.
+    A successful sign-in removes the account's rows (`forget_failures`), this one included.
+    """
+    if db.get_bind().dialect.name == "postgresql":
+        db.execute(text("SELECT pg_advisory_xact_lock(:key)"), {"key": int(account_key(email)[:15], 16)})
+    if is_throttled(db, email, address):
+        return False
+    record_failure(db, email, address)
+    return True
 
 
 def record_failure(db: Session, email: str, address: str) -> None:
