@@ -12,7 +12,7 @@ from starlette.responses import RedirectResponse
 from starlette.routing import Route
 
 from portal.accounts import mfa
-from portal.accounts.models import STAFF_ROLES, OidcIdentity, Person, Role, RoleGrant
+from portal.accounts.models import STAFF_ROLES, OidcIdentity, Person, Role, RoleGrant, RoleNames
 from portal.accounts.queries import roles_of
 from portal.directory.models import Organization, OrganizationMember
 from portal.forms import Form
@@ -72,7 +72,7 @@ def person_page(request, db, person: Person, *, form: Form | None = None, roles_
         "organisations": db.exec(select(Organization).join(OrganizationMember).where(OrganizationMember.person_id == person.id)).all(),
         "form": form or Form(),
         "roles_form": roles_form,
-        "all_roles": [role.value for role in Role],
+        "role_options": [(role.value, RoleNames()[role.value]) for role in Role],
     }
     return render(request, "admin/person.html", context, status_code=status_code)
 

@@ -11,7 +11,7 @@ from starlette.routing import Route
 from portal.accounts.admin_routes import ADMIN, person_page, person_id_of
 from portal.accounts.links import Purpose, issue_link
 from portal.accounts.mail import send_staff_invitation
-from portal.accounts.models import Person, Role, RoleGrant
+from portal.accounts.models import Person, Role, RoleGrant, RoleNames
 from portal.accounts.queries import create_person, person_by_email, roles_of
 from portal.directory.models import Organization, OrganizationMember
 from portal.forms import Form
@@ -36,7 +36,8 @@ def add_staff(request):
     with request.state.sessions() as db:
         organisations = _organisations(db)
     options = [("", _("None"))] + [(str(organisation.id), organisation.name) for organisation in organisations]
-    context = {"form": form, "organisation_options": options, "staff_roles": STAFF_CHOICES}
+    role_names = RoleNames()
+    context = {"form": form, "organisation_options": options, "staff_role_options": [(role, role_names[role]) for role in STAFF_CHOICES]}
     if request.method == "GET":
         form.values = {"preferred_language": "en", "roles": []}
         return render(request, "admin/add_staff.html", context)
