@@ -66,7 +66,7 @@ def load_people(db: Session, passwords: Passwords) -> list[str]:
                 db.add(CaseloadEntry(coordinator_id=key[0], patient_id=key[1]))
     maria, rosa = people["patient@example.org"], people["caregiver@example.org"]
     if db.exec(select(CaregiverGrant).where(CaregiverGrant.caregiver_id == rosa.id, CaregiverGrant.patient_id == maria.id)).first() is None:
-        db.add(CaregiverGrant(caregiver_id=rosa.id, patient_id=maria.id, relationship="daughter", scopes="care_plan,appointments,messages"))
+        db.add(CaregiverGrant(caregiver_id=rosa.id, patient_id=maria.id, relationship="hija", scopes="care_plan,appointments,messages"))
     for organisation_id, name, member in ORGANISATIONS:
         if db.get(Organization, organisation_id) is None:
             db.add(Organization(id=organisation_id, name=name))
