@@ -10,6 +10,12 @@ EMAIL = re.compile(r"^[^@\s<>\"',;]{1,64}@[A-Za-z0-9](?:[A-Za-z0-9-]{0,62}[A-Za-
 CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
 
 
+def query_text(params, name: str, limit: int) -> str:
+    """A search or filter value from the address bar: trimmed, cut to size, without control characters
+    (PostgreSQL refuses NUL in text; none of them belongs in a search)."""
+    return CONTROL.sub("", params.get(name, "").replace("\x00", "")).strip()[:limit]
+
+
 class Form:
     """The values a person sent (kept to show them again) and the errors found in them."""
 

@@ -68,3 +68,11 @@ def test_messages_queued_by_two_requests_are_both_shown_once(sign_in_as):
     page = client.get("/profile").text
     assert page.count("Your profile is saved.") == 2
     assert "Your profile is saved." not in client.get("/profile").text
+
+
+def test_search_values_from_the_address_bar_are_trimmed_cut_and_cleaned():
+    from portal.forms import query_text
+
+    assert query_text({"q": "  maria\x00 lopez\x07 "}, "q", 100) == "maria lopez"
+    assert query_text({"q": "x" * 500}, "q", 100) == "x" * 100
+    assert query_text({}, "q", 100) == ""

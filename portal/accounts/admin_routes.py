@@ -15,7 +15,7 @@ from portal.accounts import mfa
 from portal.accounts.models import STAFF_ROLES, OidcIdentity, Person, Role, RoleGrant, RoleNames
 from portal.accounts.queries import roles_of
 from portal.directory.models import Organization, OrganizationMember
-from portal.forms import Form
+from portal.forms import Form, query_text
 from portal.i18n import _
 from portal.pagination import fetch_page, page_from
 from portal.rendering import flash, render
@@ -25,11 +25,6 @@ from portal.security.policies import allow, guarded
 from portal.security.sessions import end_all_sessions
 
 ADMIN = allow(Role.admin)
-
-
-def _query(params, name: str, limit: int) -> str:
-    """A filter from the address bar: trimmed, cut to size, without NUL (PostgreSQL refuses it in text)."""
-    return params.get(name, "").replace("\x00", "").strip()[:limit]
 
 
 def person_id_of(request) -> uuid.UUID:
@@ -43,7 +38,7 @@ def person_id_of(request) -> uuid.UUID:
 def people(request):
     """Everyone with an account, filtered by name or email, role and status."""
     params = request.query_params
-    search, role, status = _query(params, "q", 100), params.get("role", ""), params.get("status", "")
+    search, role, status = query_text(params, "q", 100), params.get("role", ""), params.get("status", "")
     statement = select(Person).order_by(Person.name, Person.id)
     if search:
         like = f"%{search.lower()}%"
@@ -185,8 +180,8 @@ def audit_log(request):
     """Audit events, newest first, filtered by action, outcome, person, patient and dates."""
     params = request.query_params
     zone = request.app.state.settings.zone
-    action, outcome = _query(params, "action", 60), _query(params, "outcome", 20)
-    actor, patient = _query(params, "actor", 254), _query(params, "patient", 254)
+    action, outcome = query_text(params, "action", 60), query_text(params, "outcome", 20)
+    actor, patient = query_text(params, "actor", 254), query_text(params, "patient", 254)
     since, until = _day(params.get("from", "")), _day(params.get("to", ""), end=True)
     statement = select(AuditEvent).order_by(AuditEvent.at.desc(), AuditEvent.id.desc())
     if action:

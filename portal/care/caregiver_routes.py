@@ -13,15 +13,14 @@ from starlette.routing import Route
 from portal.accounts.links import Purpose, issue_link
 from portal.accounts.mail import send_caregiver_invitation
 from portal.accounts.models import Person, Role
-from portal.care.caregivers import SCOPES, add_caregiver, grant_of, may_manage_caregivers
+from portal.care.caregivers import SCOPE_NAMES, SCOPES, add_caregiver, grant_of, may_manage_caregivers
 from portal.clock import now
 from portal.forms import Form
-from portal.i18n import LANGUAGES, N_, _
+from portal.i18n import LANGUAGES, _
 from portal.rendering import flash, render
 from portal.security.audit import audit, audit_now
 from portal.security.policies import allow, guarded
 
-SCOPE_NAMES = {"care_plan": N_("Care plan"), "appointments": N_("Appointments"), "messages": N_("Messages")}
 MANAGERS = allow(Role.patient, Role.coordinator)
 # Far-future days overflow when converted to UTC (9999-12-31 in Chicago is year 10000 in UTC).
 LATEST_YEAR = 2100

@@ -11,9 +11,11 @@ from portal.accounts.models import CaregiverGrant, Person, Role
 from portal.accounts.queries import create_person, grant_role, person_by_email
 from portal.care.models import CaseloadEntry
 from portal.care.queries import is_patient
+from portal.i18n import N_
 from portal.security.principal import Principal
 
 SCOPES = ("care_plan", "appointments", "messages")
+SCOPE_NAMES = {"care_plan": N_("Care plan"), "appointments": N_("Appointments"), "messages": N_("Messages")}
 
 
 def may_manage_caregivers(db: Session, viewer: Principal, patient_id: uuid.UUID) -> bool:

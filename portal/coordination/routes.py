@@ -14,12 +14,11 @@ from portal.accounts.links import Purpose, issue_link
 from portal.accounts.mail import send_invitation
 from portal.accounts.models import Person, Role
 from portal.accounts.queries import create_person, person_by_email
-from portal.care.caregiver_routes import SCOPE_NAMES
-from portal.care.caregivers import may_manage_caregivers
+from portal.care.caregivers import SCOPE_NAMES, may_manage_caregivers
 from portal.care.models import CaseloadEntry
-from portal.clock import now
 from portal.care.queries import care_team, caregivers_of, caseload, live_grant, relation_to
-from portal.forms import Form
+from portal.clock import now
+from portal.forms import Form, query_text
 from portal.i18n import LANGUAGES, _
 from portal.rendering import flash, render
 from portal.security.audit import audit, audit_now
@@ -31,7 +30,7 @@ COORDINATOR = allow(Role.coordinator)
 @guarded(COORDINATOR)
 def caseload_page(request):
     """A coordinator's home: the patients on their caseload."""
-    search = request.query_params.get("q", "").replace("\x00", "").strip()[:100]  # PostgreSQL refuses NUL in text
+    search = query_text(request.query_params, "q", 100)
     with request.state.sessions() as db:
         patients = caseload(db, request.state.principal.id, search)
     return render(request, "coordination/caseload.html", {"patients": patients, "search": search}, fragment="caseload")
