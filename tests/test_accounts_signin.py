@@ -271,3 +271,10 @@ def test_a_malformed_code_gets_an_answer_not_an_error(client, people):
     post_password(client, people["coordinator"].email)
     for code in ("", "1" * 5000, "\x00\x01", "１２３４５６"):
         assert post_code(client, code).status_code == 400
+
+
+def test_a_sign_in_is_audited_with_the_persons_roles_not_as_anonymous(sign_in_as, db, people):
+    sign_in_as("coordinator")
+    sign_in_as("patient")
+    events = {event.actor_id: event.actor_role for event in audit_events(db, "signin")}
+    assert events == {people["coordinator"].id: "coordinator", people["patient"].id: "patient"}

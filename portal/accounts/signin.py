@@ -39,10 +39,11 @@ def second_step(person: Person, roles: frozenset[str], development: bool) -> str
 def after_first_factor(db: Session, request, person: Person, next_path: str, method: str) -> str:
     """Start the (maybe half-way) session under a new id; returns where the browser goes next."""
     state = request.state.session
-    step = second_step(person, roles_of(db, person.id), request.app.state.settings.development)
+    roles = roles_of(db, person.id)
+    step = second_step(person, roles, request.app.state.settings.development)
     if step is None:
         state.start(db, person.id, authenticated=True)
-        audit(db, request, "signin", actor_id=person.id, object_type="session", object_id=method)
+        audit(db, request, "signin", actor_id=person.id, actor_role=",".join(sorted(roles)), object_type="session", object_id=method)
         return safe_next(next_path)
     state.start(db, person.id, authenticated=False, data={STEP: step, NEXT: safe_next(next_path), "method": method})
     return "/login/verify" if step == CODE_STEP else "/two-factor/setup"
@@ -54,5 +55,6 @@ def complete_signin(db: Session, request, person: Person) -> str:
     next_path = state.data.get(NEXT, "/")
     method = state.data.get("method", "password")
     state.start(db, person.id, authenticated=True)
-    audit(db, request, "signin", actor_id=person.id, object_type="session", object_id=f"{method}+totp")
+    roles = ",".join(sorted(roles_of(db, person.id)))
+    audit(db, request, "signin", actor_id=person.id, actor_role=roles, object_type="session", object_id=f"{method}+totp")
     return safe_next(next_path)

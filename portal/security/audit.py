@@ -35,11 +35,17 @@ def audit(
     object_type: str = "",
     object_id: str = "",
     actor_id: uuid.UUID | None = None,
+    actor_role: str | None = None,
 ) -> AuditEvent:
-    """Append one event in the caller's transaction."""
+    """Append one event in the caller's transaction.
+
+    `actor_id`/`actor_role` name the person when the request does not yet (signing in).
+    """
     facts = request_facts(request)
     if actor_id is not None:
         facts["actor_id"] = actor_id
+    if actor_role is not None:
+        facts["actor_role"] = actor_role
     event = AuditEvent(
         action=action, outcome=outcome, patient_id=patient_id, object_type=object_type, object_id=str(object_id)[:80], **facts
     )
