@@ -1,4 +1,4 @@
-"""The `portal` command: serve, migrate, demo, create-user, worker, send-mail, prune."""
+"""The `portal` command: serve, migrate, demo, create-user, worker, send-mail, prune, import-hsds, export-hsds."""
 
 from __future__ import annotations
 
@@ -41,6 +41,10 @@ def main(argv: list[str] | None = None) -> int:
     commands.add_parser("worker", help="run background work (mail delivery) without serving pages")
     commands.add_parser("send-mail", help="deliver the mail waiting in the outbox once")
     commands.add_parser("prune", help="delete dead sessions, old sign-in failures and spent e-mail links")
+    hsds_in = commands.add_parser("import-hsds", help="import an HSDS 3.1 data package (folder or zip) or HSDS JSON: all or nothing")
+    hsds_in.add_argument("path")
+    hsds_out = commands.add_parser("export-hsds", help="export the directory as an HSDS 3.1 data package and JSON")
+    hsds_out.add_argument("path")
     args = parser.parse_args(argv)
     try:
         settings = settings_from_env()
@@ -135,6 +139,24 @@ def _worker(settings: Settings, args) -> int:
         time.sleep(5)
 
 
+def _import_hsds(settings: Settings, args) -> int:
+    from pathlib import Path
+
+    from portal.directory.hsds_commands import import_hsds
+
+    with _database(settings) as sessions:
+        return import_hsds(sessions, Path(args.path))
+
+
+def _export_hsds(settings: Settings, args) -> int:
+    from pathlib import Path
+
+    from portal.directory.hsds_commands import export_hsds
+
+    with _database(settings) as sessions:
+        return export_hsds(sessions, Path(args.path))
+
+
 def _prune(settings: Settings, args) -> int:
     from portal.housekeeping import prune
 
@@ -144,7 +166,8 @@ def _prune(settings: Settings, args) -> int:
     return 0
 
 
-COMMANDS = {"serve": _serve, "migrate": _migrate, "demo": _demo, "create-user": _create_user, "worker": _worker, "send-mail": _send_mail, "prune": _prune}
+COMMANDS = {"serve": _serve, "migrate": _migrate, "demo": _demo, "create-user": _create_user, "worker": _worker, "send-mail": _send_mail, "prune": _prune,
+            "import-hsds": _import_hsds, "export-hsds": _export_hsds}
 
 if __name__ == "__main__":
     sys.exit(main())
