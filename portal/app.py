@@ -25,12 +25,15 @@ from portal.care import caregiver_routes
 from portal.care import routes as care
 from portal.coordination import routes as coordination
 from portal.database import Sessions, create_database_engine
+from portal.directory import routes as directory
+from portal.directory.engine import directory_index, directory_indexer
 from portal.housekeeping import prune
 from portal.i18n import LanguageMiddleware
 from portal.notifications import routes as notifications
 from portal.notifications.sender import send_pending
 from portal.partners import routes as partners
 from portal.rendering import STATIC, create_templates
+from portal.search.index import SearchIndex
 from portal.requestlog import ErrorPageMiddleware, RequestIdMiddleware, configure_logging, describe_error
 from portal.security.headers import SecurityHeadersMiddleware
 from portal.security.passwords import Passwords
@@ -46,9 +49,11 @@ class LifespanState(TypedDict):
 
     engine: Engine
     sessions: Sessions
+    directory_index: SearchIndex
 
 
 MAIL_EVERY_SECONDS = 5
+INDEX_EVERY_SECONDS = 1
 PRUNE_EVERY_SECONDS = 600
 
 
@@ -59,12 +64,17 @@ def create_app(settings: Settings) -> Starlette:
     async def lifespan(app: Starlette) -> AsyncIterator[LifespanState]:
         engine = create_database_engine(settings)
         sessions = Sessions(engine)
-        tasks = [asyncio.create_task(_every(PRUNE_EVERY_SECONDS, prune, sessions, first_delay=60))]
+        index = directory_index(settings)
+        tasks = [
+            asyncio.create_task(_every(PRUNE_EVERY_SECONDS, prune, sessions, first_delay=60)),
+            # Every worker offers to index each second; a file lock lets one at a time do it.
+            asyncio.create_task(_every(INDEX_EVERY_SECONDS, directory_indexer(index, sessions, settings).step, first_delay=2)),
+        ]
         if settings.smtp_url:
             tasks.append(asyncio.create_task(_every(MAIL_EVERY_SECONDS, send_pending, sessions, settings.smtp_url, settings.mail_from)))
         try:
             # Every request of this server sees these as request.state.engine and request.state.sessions.
-            yield {"engine": engine, "sessions": sessions}
+            yield {"engine": engine, "sessions": sessions, "directory_index": index}
         finally:
             for task in tasks:
                 task.cancel()
@@ -86,6 +96,7 @@ def create_app(settings: Settings) -> Starlette:
             *caregiver_routes.routes,
             *coordination.routes,
             *partners.routes,
+            *directory.routes,
             *notifications.routes,
             static,
         ],

@@ -1,4 +1,4 @@
-"""The `portal` command: serve, migrate, demo, create-user, worker, send-mail, prune, import-hsds, export-hsds."""
+"""The `portal` command: serve, migrate, demo, create-user, worker, send-mail, prune, import-hsds, export-hsds, reindex."""
 
 from __future__ import annotations
 
@@ -45,6 +45,7 @@ def main(argv: list[str] | None = None) -> int:
     hsds_in.add_argument("path")
     hsds_out = commands.add_parser("export-hsds", help="export the directory as an HSDS 3.1 data package and JSON")
     hsds_out.add_argument("path")
+    commands.add_parser("reindex", help="rebuild the directory's search index from the database")
     args = parser.parse_args(argv)
     try:
         settings = settings_from_env()
@@ -157,6 +158,24 @@ def _export_hsds(settings: Settings, args) -> int:
         return export_hsds(sessions, Path(args.path))
 
 
+def _reindex(settings: Settings, args) -> int:
+    from portal.directory.engine import directory_index, directory_indexer
+    from portal.search.indexer import IndexerLock
+
+    started = time.monotonic()
+    with _database(settings) as sessions:
+        index = directory_index(settings)
+        indexer = directory_indexer(index, sessions, settings)
+        lock = IndexerLock(index.folder)
+        lock.acquire(wait=True)  # a running server's indexer finishes its batch first
+        try:
+            count = indexer.rebuild(lambda done: print(f"  {done} services indexed", flush=True))
+        finally:
+            lock.release()
+    print(f"search index rebuilt: {count} services in {time.monotonic() - started:.1f} s")
+    return 0
+
+
 def _prune(settings: Settings, args) -> int:
     from portal.housekeeping import prune
 
@@ -167,7 +186,7 @@ def _prune(settings: Settings, args) -> int:
 
 
 COMMANDS = {"serve": _serve, "migrate": _migrate, "demo": _demo, "create-user": _create_user, "worker": _worker, "send-mail": _send_mail, "prune": _prune,
-            "import-hsds": _import_hsds, "export-hsds": _export_hsds}
+            "import-hsds": _import_hsds, "export-hsds": _export_hsds, "reindex": _reindex}
 
 if __name__ == "__main__":
     sys.exit(main())

@@ -11,6 +11,7 @@ from zoneinfo import ZoneInfo
 
 from babel import Locale, UnknownLocaleError
 from babel.dates import format_date, format_datetime, format_time
+from babel.numbers import format_decimal
 from babel.support import NullTranslations, Translations
 
 LANGUAGES = {"en": "English", "es": "Español"}
@@ -149,3 +150,8 @@ def _cookie_value(header: str, name: str) -> str | None:
         if key == name:
             return value
     return None
+
+
+def format_number(value: float) -> str:
+    """A number as the reader writes it (1.5 in English, 1,5 in Spanish)."""
+    return format_decimal(value, locale=_locale.get())

@@ -26,6 +26,12 @@ def static_url(path: str) -> str:
     return f"/static/{path}?v={_fingerprint(path)}"
 
 
+def web_url(value) -> str:
+    """A link from data only if it is http(s): a `javascript:` address in a listing must not run."""
+    text = str(value or "").strip()
+    return text if text.lower().startswith(("https://", "http://")) else ""
+
+
 def flash(request, message: str, kind: str = "info") -> None:
     """Show a message on the next page this browser sees."""
     request.state.session.data.setdefault("_flash", []).append({"message": message, "kind": kind})
@@ -62,11 +68,14 @@ def create_templates(**extra_globals) -> Jinja2Blocks:
     )
     environment.install_gettext_callables(i18n.template_gettext, i18n.template_ngettext, newstyle=True)
     environment.filters["dict_merge"] = lambda params, **changes: {**{k: v for k, v in params.items() if v}, **changes}
+    environment.filters["tel"] = lambda number: "".join(c for c in str(number) if c.isdigit() or c == "+")
+    environment.filters["web_url"] = web_url
     environment.globals.update(
         static_url=static_url,
         format_when=i18n.format_when,
         format_day=i18n.format_day,
         format_clock=i18n.format_clock,
+        format_decimal=i18n.format_number,
         **extra_globals,
     )
     return Jinja2Blocks(env=environment, context_processors=[_context])

@@ -1,0 +1,177 @@
+"""The public directory: search, a listing, its print view, and "report a problem"."""
+
+from __future__ import annotations
+
+import uuid
+from datetime import datetime, timedelta
+from zoneinfo import ZoneInfo
+
+from starlette.exceptions import HTTPException
+from starlette.responses import RedirectResponse
+from starlette.routing import Route
+
+from portal.clock import now
+from portal.directory import hours as hours_
+from portal.directory import queries
+from portal.directory.filters import PER_PAGE, WITHIN_CHOICES, category_id, read_filters
+from portal.directory.highlight import highlight
+from portal.directory.hours_text import CAPACITY_LABELS, describe_status, span
+from portal.directory.languages import LANGUAGE_CHOICES
+from portal.directory.models import ProblemReport
+from portal.directory.search_documents import category_tag
+from portal.forms import Form
+from portal.i18n import N_, _
+from portal.pagination import Page
+from portal.rendering import flash, render
+from portal.search.index import IndexUnavailable, SearchRequest
+from portal.security.policies import PUBLIC, guarded
+
+# Where the program's people may be: an "open at" hour is looked up in each of these zones, so a
+# location outside the program's zone is still a candidate; the exact check uses its own zone.
+US_ZONES = ("America/New_York", "America/Chicago", "America/Denver", "America/Phoenix", "America/Los_Angeles")
+PROBLEM_KINDS = {
+    "closed": N_("It has closed for good"),
+    "hours": N_("The hours are wrong"),
+    "phone": N_("The phone number is wrong"),
+    "address": N_("The address is wrong"),
+    "other": N_("Something else"),
+}
+
+
+@guarded(PUBLIC)
+def search_results(request):
+    """Services that match the person's words and filters, nearest first when they gave a ZIP."""
+    settings = request.app.state.settings
+    filters = read_filters(request.query_params)
+    with request.state.sessions() as db:
+        category_choices = queries.categories(db)
+        tags = []
+        if filters.category:
+            term_id = category_id(filters.category, queries.category_codes(db))
+            if term_id is None:
+                filters.errors["category"] = _("Choose a category from the list.")
+            else:
+                tags.append(category_tag(term_id))
+        if filters.language:
+            tags.append(f"lang_{filters.language}")
+        if filters.cost == "free":
+            tags.append("cost_free")
+        at = now()
+        any_tags, accept = (), None
+        if filters.open_at is not None or filters.open_now:
+            local = filters.open_at
+            any_tags = ((tuple({hours_.slot_tag(local or at.astimezone(ZoneInfo(zone))) for zone in (*US_ZONES, settings.timezone)})),)
+            accept = _open_check(local, at)
+        request_ = SearchRequest(
+            text=filters.q, all_tags=tuple(tags), any_tags=any_tags, covers=filters.age,
+            near=filters.centre, within=float(filters.within), accept=accept,
+            offset=(filters.page - 1) * PER_PAGE, limit=PER_PAGE,
+        )
+        limited, nothing_to_search = False, False
+        distances: dict = {}
+        try:
+            found = request.state.directory_index.search(request_)
+            ids = [uuid.UUID(hit.id) for hit in found.hits]
+            distances = {uuid.UUID(hit.id): hit.distance for hit in found.hits if hit.distance is not None}
+            more, total, nothing_to_search = found.more, found.total, found.nothing_to_search
+        except IndexUnavailable:
+            limited, total = True, None
+            ids, more = queries.fallback_search(db, filters.q, request_.offset, PER_PAGE)
+        results = queries.cards(db, ids, distances, at, settings.timezone)
+    if filters.q and not results and filters.page == 1 and not filters.errors and not limited:
+        with request.state.sessions.begin() as db:
+            queries.record_miss(db, filters.q, at.astimezone(settings.zone).date())
+    context = {
+        "filters": filters, "params": filters.params(), "results": results, "total": total,
+        "page": Page(filters.page, PER_PAGE, has_next=more), "limited": limited, "nothing_to_search": nothing_to_search,
+        "categories": category_choices, "language_choices": LANGUAGE_CHOICES, "capacity_labels": CAPACITY_LABELS, "within_choices": WITHIN_CHOICES,
+        "highlight": lambda text: highlight(text or "", filters.q), "now": at,
+    }
+    return render(request, "directory/search_results.html", context, fragment="directory")
+
+
+def _open_check(local: datetime | None, at: datetime):
+    def accept(stored: dict) -> bool:
+        places = [hours_.from_json(h) for h in stored.get("h", [])]
+        if local is None:
+            return hours_.is_open(places, at)
+        return any(hours_.is_open([h], local.replace(tzinfo=ZoneInfo(h.zone))) for h in places)
+    return accept
+
+
+def _service_id(request) -> uuid.UUID:
+    try:
+        return uuid.UUID(request.path_params["service_id"])
+    except ValueError:
+        raise HTTPException(404) from None
+
+
+@guarded(PUBLIC)
+def listing(request):
+    """Everything about one service: what it offers, who can use it, where and when, and how to reach it."""
+    return _listing_page(request, "directory/listing.html")
+
+
+@guarded(PUBLIC)
+def listing_print(request):
+    """The listing on one printed page, without navigation."""
+    return _listing_page(request, "directory/listing_print.html")
+
+
+def _listing_page(request, template: str, form: Form | None = None, status_code: int = 200):
+    settings = request.app.state.settings
+    with request.state.sessions() as db:
+        found = queries.listing(db, _service_id(request), settings.timezone)
+    if found is None:
+        raise HTTPException(404)
+    at = now()
+    local_today = at.astimezone(settings.zone).date()
+    week_start = local_today
+    context = {
+        "listing": found, "now": at, "capacity_labels": CAPACITY_LABELS, "hour_span": span,
+        "status_text": describe_status(hours_.status(found.hours, at), at, found.hours[0].zone if found.hours else settings.timezone),
+        "weeks": [(place, hours_.week(place.hours, week_start)) for place in found.places],
+        "service_week": hours_.week(found.hours[0], week_start) if found.hours and not found.places else None,
+        "share_url": str(request.url_for("listing", service_id=found.service.id)),
+        "form": form or Form(), "problem_kinds": PROBLEM_KINDS, "today": local_today,
+        "upcoming_closures": _closures(found, local_today),
+    }
+    return render(request, template, context, status_code=status_code)
+
+
+def _closures(found, today) -> list[tuple]:
+    """Closures and special hours in the next 60 days, for "Holiday closures"."""
+    result = []
+    for place_hours in found.hours:
+        for exception in place_hours.exceptions:
+            if exception.ends >= today and exception.starts <= today + timedelta(days=60):
+                result.append((exception, place_hours.zone))
+    return sorted({(e.starts, e.ends, e.opens, e.closes, e.note) for e, _ in result})
+
+
+@guarded(PUBLIC)
+def report_problem(request):
+    """Tell the organisation and our coordinators that something in a listing is wrong."""
+    service_id = _service_id(request)
+    form = Form(request.state.form)
+    kind = form.choice("kind", PROBLEM_KINDS, label=_("What is wrong?"))
+    comment = form.text("comment", label=_("Tell us more"), required=False, max_length=2000)
+    reply_to = form.email("reply_to", label=_("Your email (if you want an answer)"), required=False) or None
+    if kind == "other" and not comment:
+        form.error("comment", _("Tell us what is wrong."))
+    if not form.ok:
+        return _listing_page(request, "directory/listing.html", form=form, status_code=400)
+    with request.state.sessions.begin() as db:
+        if queries.listing(db, service_id, request.app.state.settings.timezone) is None:
+            raise HTTPException(404)
+        db.add(ProblemReport(service_id=service_id, kind=kind, comment=comment, reply_to=reply_to))
+    flash(request, _("Thank you. We will check this listing."), "success")
+    return RedirectResponse(str(request.url_for("listing", service_id=service_id)) + "#report", status_code=303)
+
+
+routes = [
+    Route("/directory", search_results, name="search_results"),
+    Route("/directory/services/{service_id}", listing, name="listing"),
+    Route("/directory/services/{service_id}/print", listing_print, name="listing_print"),
+    Route("/directory/services/{service_id}/report", report_problem, methods=["POST"], name="report_problem"),
+]

@@ -1,0 +1,48 @@
+"""Turning text into terms, the same way for listings and for what people type.
+
+English and Spanish share one analyzer: lower case, accents folded (so "clínica" and "clinica"
+meet), stop words of both languages dropped, English stems. Cross-language matches ("comida" ->
+food) come from synonyms, not from stemming.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable
+from functools import cache
+
+from whoosh.analysis import CharsetFilter, LowercaseFilter, RegexTokenizer, StemFilter, StopFilter
+from whoosh.lang import stopwords_for_language
+from whoosh.support.charset import accent_map
+
+WORD = r"\w+"
+STOP_WORDS = frozenset(stopwords_for_language("en")) | frozenset(stopwords_for_language("es"))
+
+
+@cache
+def analyzer():
+    return (RegexTokenizer(WORD) | LowercaseFilter() | CharsetFilter(accent_map)
+            | StopFilter(stoplist=STOP_WORDS, minsize=2) | StemFilter(cachesize=50_000))
+
+
+def terms(text: str) -> list[str]:
+    """The indexed terms of `text`, in order."""
+    return [token.text for token in analyzer()(text)]
+
+
+def joined(words: Iterable[str]) -> str:
+    """One term for a multi-word phrase ("food stamps" -> "food_stamp"), so a known phrase is one lookup."""
+    return "_".join(words)
+
+
+_SPACES = re.compile(r"\s+")
+
+
+def phrase_terms(text: str, phrases: dict[str, list[tuple[str, ...]]]) -> set[str]:
+    """The known multi-word phrases (by their first term) that occur in `text`, as joined terms."""
+    found, sequence = set(), terms(text)
+    for start, term in enumerate(sequence):
+        for phrase in phrases.get(term, ()):
+            if tuple(sequence[start:start + len(phrase)]) == phrase:
+                found.add(joined(phrase))
+    return found

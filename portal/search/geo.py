@@ -1,0 +1,49 @@
+"""Places as index terms: grid cells at three sizes, so "within N miles" is a handful of term lookups."""
+
+from __future__ import annotations
+
+import math
+
+EARTH_MILES = 3958.8
+# Cell sizes in degrees; a search picks the finest one whose cells cover its circle in a few terms.
+LEVELS = (0.05, 0.2, 0.8)
+MAX_CELLS = 36
+
+
+def miles_between(a: tuple[float, float], b: tuple[float, float]) -> float:
+    lat1, lon1, lat2, lon2 = map(math.radians, (*a, *b))
+    h = math.sin((lat2 - lat1) / 2) ** 2 + math.cos(lat1) * math.cos(lat2) * math.sin((lon2 - lon1) / 2) ** 2
+    return 2 * EARTH_MILES * math.asin(min(1.0, math.sqrt(h)))
+
+
+def _cell(level: int, lat: float, lon: float) -> str:
+    size = LEVELS[level]
+    return f"geo{level}_{math.floor(lat / size)}_{math.floor(lon / size)}"
+
+
+def cell_terms(points: list[tuple[float, float]]) -> set[str]:
+    """The cells, at every level, that hold these points."""
+    return {_cell(level, lat, lon) for lat, lon in points for level in range(len(LEVELS))}
+
+
+def cover(centre: tuple[float, float], miles: float) -> list[str]:
+    """Cells that together cover the circle (a few more, never fewer)."""
+    lat, lon = centre
+    dlat = miles / 69.0
+    dlon = miles / max(1.0, 69.0 * math.cos(math.radians(lat)))
+    for level, size in enumerate(LEVELS):
+        rows = range(math.floor((lat - dlat) / size), math.floor((lat + dlat) / size) + 1)
+        columns = range(math.floor((lon - dlon) / size), math.floor((lon + dlon) / size) + 1)
+        if len(rows) * len(columns) <= MAX_CELLS or level == len(LEVELS) - 1:
+            return [f"geo{level}_{row}_{column}" for row in rows for column in columns]
+    raise AssertionError("unreachable")
+
+
+def encode(points: list[tuple[float, float]]) -> bytes:
+    return ";".join(f"{lat:.5f},{lon:.5f}" for lat, lon in points).encode()
+
+
+def decode(data: bytes) -> list[tuple[float, float]]:
+    if not data:
+        return []
+    return [tuple(map(float, pair.split(","))) for pair in data.decode().split(";")]
