@@ -115,6 +115,16 @@ def db(settings):
 
 
 @pytest.fixture
+def index_now(settings, db, monkeypatch):
+    """Bring the directory's search index up to date now, as the background indexer would within a second."""
+    import portal.search.index as search_index
+    from portal.directory.engine import directory_index, directory_indexer
+
+    monkeypatch.setattr(search_index, "REFRESH_SECONDS", 0)  # searchers look for changes on every search
+    return lambda: directory_indexer(directory_index(settings), db, settings).step(wait=True)
+
+
+@pytest.fixture
 def people(db):
     """One person per role, a caseload, a caregiver grant and an organisation."""
     with db.begin() as s:

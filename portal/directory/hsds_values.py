@@ -115,7 +115,9 @@ def to_json(value):
     if isinstance(value, float):
         return int(value) if value.is_integer() else value
     if isinstance(value, datetime):
-        return value.astimezone(UTC).isoformat().replace("+00:00", "Z")
+        micro = value.microsecond
+        spec = "seconds" if not micro else "milliseconds" if micro % 1000 == 0 else "microseconds"
+        return value.astimezone(UTC).isoformat(timespec=spec).replace("+00:00", "Z")
     if isinstance(value, (date, uuid.UUID)):
         return str(value) if isinstance(value, uuid.UUID) else value.isoformat()
     return value

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import logging
 import uuid
 from datetime import datetime, timedelta
 from zoneinfo import ZoneInfo
@@ -26,6 +27,7 @@ from portal.rendering import flash, render
 from portal.search.index import IndexUnavailable, SearchRequest
 from portal.security.policies import PUBLIC, guarded
 
+log = logging.getLogger(__name__)
 # Where the program's people may be: an "open at" hour is looked up in each of these zones, so a
 # location outside the program's zone is still a candidate; the exact check uses its own zone.
 US_ZONES = ("America/New_York", "America/Chicago", "America/Denver", "America/Phoenix", "America/Los_Angeles")
@@ -74,7 +76,8 @@ def search_results(request):
             ids = [uuid.UUID(hit.id) for hit in found.hits]
             distances = {uuid.UUID(hit.id): hit.distance for hit in found.hits if hit.distance is not None}
             more, total, nothing_to_search = found.more, found.total, found.nothing_to_search
-        except IndexUnavailable:
+        except IndexUnavailable as error:
+            log.warning("directory search is limited: %s", error)
             limited, total = True, None
             ids, more = queries.fallback_search(db, filters.q, request_.offset, PER_PAGE)
         results = queries.cards(db, ids, distances, at, settings.timezone)

@@ -7,11 +7,14 @@ A document is a dict: `id`, `title`, `body`, `sort` (text to order by when there
 
 from __future__ import annotations
 
+import contextlib
+import gc
 import json
 import os
 import shutil
 import threading
 import time
+import warnings
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -153,35 +156,57 @@ class SearchIndex:
             return -1
 
     def healthy(self) -> bool:
-        try:
-            index = wi.open_dir(str(self.folder))
-            index.doc_count()
-            index.close()
-        except Exception:  # noqa: BLE001  (any failure to open means: rebuild)
-            return False
-        return self.applied_seq() >= 0
+        with _quiet_leaks():
+            try:
+                index = wi.open_dir(str(self.folder))
+                index.doc_count()
+                index.close()
+            except Exception:  # noqa: BLE001  (any failure to open means: rebuild)
+                broken = True
+            else:
+                broken = False
+            if broken:
+                gc.collect()
+        return not broken and self.applied_seq() >= 0
 
     # Searching
 
     def _searcher(self):
+        """This thread's searcher, reopened when the index has changed (looked at once a second)."""
         local = self._local
         searcher = getattr(local, "searcher", None)
         try:
-            identity = os.stat(self.folder).st_ino
-            if searcher is None or local.identity != identity:
-                if searcher is not None:
-                    searcher.close()
-                searcher = wi.open_dir(str(self.folder)).searcher(weighting=BM25F(B=0.0, K1=1.2))
-                local.identity, local.checked = identity, time.monotonic()
-            elif time.monotonic() - local.checked > REFRESH_SECONDS:
-                local.checked = time.monotonic()
-                if not searcher.up_to_date():
-                    searcher = searcher.refresh()
-        except Exception as error:  # noqa: BLE001  (missing, half-written or corrupt: all mean unavailable)
-            local.searcher = None
-            raise IndexUnavailable(str(error)) from error
-        local.searcher = searcher
+            identity = os.stat(self.folder).st_ino  # a rebuild swaps in a new folder
+        except OSError:
+            raise IndexUnavailable("the index folder is missing") from None
+        stale = searcher is None or local.identity != identity
+        if not stale and time.monotonic() - local.checked > REFRESH_SECONDS:
+            local.checked = time.monotonic()
+            try:
+                stale = not searcher.up_to_date()
+            except Exception:  # noqa: BLE001  (a broken table of contents: reopen, which says why)
+                stale = True
+        if stale:
+            # Not searcher.refresh(): in whoosh 2.7.5 it keeps the old segment readers, so deleted
+            # and replaced documents would still be found.
+            if searcher is not None:
+                searcher.close()
+                local.searcher = None
+            searcher = self._open()
+            local.searcher, local.identity, local.checked = searcher, identity, time.monotonic()
         return searcher
+
+    def _open(self):
+        failure = None
+        with _quiet_leaks():
+            try:
+                # BM25 without length normalisation: listings are short and alike, and its tighter
+                # block bound lets Whoosh skip blocks (DESIGN section 7).
+                return wi.open_dir(str(self.folder)).searcher(weighting=BM25F(B=0.0, K1=1.2))
+            except Exception as error:  # noqa: BLE001  (missing, half-written or corrupt: all mean unavailable)
+                failure = f"{type(error).__name__}: {error}"
+            gc.collect()
+        raise IndexUnavailable(failure)
 
     def search(self, request: SearchRequest) -> SearchResult:
         text_query = user_query(request.text, self.synonyms) if request.text.strip() else None
@@ -253,3 +278,11 @@ class SearchIndex:
         page, more = self._page(hits(), request)
         total = len(docnums) if request.accept is None else None
         return SearchResult(page, more, total, len(docnums))
+
+
+@contextlib.contextmanager
+def _quiet_leaks():
+    """Whoosh leaves a file open when it fails to read a broken index; let it close without a warning."""
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", ResourceWarning)
+        yield
