@@ -25,6 +25,7 @@ from portal.care import caregiver_routes
 from portal.care import routes as care
 from portal.coordination import routes as coordination
 from portal.database import Sessions, create_database_engine
+from portal.directory import api as directory_api
 from portal.directory import routes as directory
 from portal.directory.engine import directory_index, directory_indexer
 from portal.housekeeping import prune
@@ -97,6 +98,7 @@ def create_app(settings: Settings) -> Starlette:
             *coordination.routes,
             *partners.routes,
             *directory.routes,
+            *directory_api.routes,
             *notifications.routes,
             static,
         ],

@@ -1,9 +1,11 @@
-"""`portal demo`: the demo people and caseload (development only; running it twice changes nothing)."""
+"""`portal demo`: the directory catalogue, the demo people and caseload (development only; running it twice changes nothing)."""
 
 from __future__ import annotations
 
+import io
 import uuid
 from datetime import date
+from pathlib import Path
 
 from sqlmodel import Session, select
 
@@ -11,10 +13,12 @@ from portal.accounts.models import CaregiverGrant, Role
 from portal.accounts.queries import create_person, person_by_email
 from portal.care.models import CaseloadEntry
 from portal.database import Sessions, create_database_engine
+from portal.directory.hsds_commands import import_hsds
 from portal.directory.models import Organization, OrganizationMember
 from portal.security.passwords import Passwords
 from portal.settings import Settings
 
+CATALOGUE = Path(__file__).resolve().parents[1] / "resources_catalog"
 PASSWORD = "demo-portal-pass"
 TOTP_SECRET = "JBSWY3DPEHPK3PXPJBSWY3DPEHPK3PXP"
 # Fixed ids, so the directory catalogue can name these organisations as the partners' own.
@@ -76,15 +80,26 @@ def load_people(db: Session, passwords: Passwords) -> list[str]:
     return created
 
 
+def load_catalogue(sessions: Sessions) -> str:
+    """The directory's seed data (resources_catalog/), imported like any HSDS package; idempotent."""
+    out = io.StringIO()
+    code = import_hsds(sessions, CATALOGUE, out)
+    if code != 0:
+        raise RuntimeError(f"the catalogue in {CATALOGUE} did not import:\n{out.getvalue()}")
+    return out.getvalue().strip().splitlines()[-1]
+
+
 def load_demo(settings: Settings) -> list[str]:
     """Load everything the demo needs; returns lines to print."""
     engine = create_database_engine(settings)
     try:
-        with Sessions(engine).begin() as db:
+        sessions = Sessions(engine)
+        catalogue = load_catalogue(sessions)  # first: the partners' organisations come from it
+        with sessions.begin() as db:
             created = load_people(db, Passwords(settings.argon2_time_cost, settings.argon2_memory_cost))
     finally:
         engine.dispose()
-    lines = [f"demo accounts (password {PASSWORD!r}; staff TOTP secret {TOTP_SECRET}):"]
+    lines = [f"directory: {catalogue}", f"demo accounts (password {PASSWORD!r}; staff TOTP secret {TOTP_SECRET}):"]
     for email, name, roles, _language, totp, _birth in PEOPLE[:8]:
         lines.append(f"  {email:<28} {name:<16} {', '.join(roles)}{' (TOTP)' if totp else ''}")
     lines.append(f"created {len(created)} new account(s)" if created else "demo data already loaded")

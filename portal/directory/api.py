@@ -1,7 +1,7 @@
 """The HSDS 3.1 API under /api/hsds/: the directory as public, read-only open data for other systems.
 
-Decisions (statuses, search, paging, extensions) are in docs/decisions and in openapi.py's
-description of the API, which also defines every query parameter this module reads.
+What each endpoint and parameter does is described once, in openapi.py, whose parameter rules
+this module applies; the choices HSDS leaves open are in docs/decisions.
 """
 
 from __future__ import annotations
@@ -11,7 +11,7 @@ import math
 import re
 import uuid
 from collections import defaultdict
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from datetime import UTC, datetime
 from functools import wraps
 
@@ -21,4 +21,534 @@ from starlette.routing import Route
 
 from portal.directory.filters import zip_centre
 from portal.directory.hsds_json import Documents, portal_taxonomy_rows, rows_by_id
-from portal.directory.hsds_spec import EXTENSIONS, HSDS_VERSION_NOTE if False else EXTENSIONS, PORTAL_TAXONOMY_ID, fields  # noqa
+from portal.directory.hsds_spec import EXTENSIONS, PORTAL_TAXONOMY_ID, fields
+from portal.directory.hsds_values import to_json
+from portal.directory.models import Address, Attribute, Location, Organization, Service, ServiceAtLocation, Taxonomy, TaxonomyTerm
+from portal.directory.openapi import HSDS_VERSION, NDJSON, PARAMETERS, SEARCH_LIMIT, document
+from portal.directory.search_documents import SEARCHABLE_STATUSES
+from portal.forms import query_text
+from portal.search import geo
+from portal.search.index import IndexUnavailable, SearchRequest
+from portal.security.policies import PUBLIC, guarded
+
+HEADERS = {"Cache-Control": "public, max-age=60", "Access-Control-Allow-Origin": "*"}
+STREAM_BATCH = 100
+METRES_PER_MILE = 1609.344
+_UUID = re.compile(r"[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}")
+_INTEGER = re.compile(r"\d{1,9}")
+_NUMBER = re.compile(r"-?\d{1,12}(\.\d{1,12})?([eE][+-]?\d{1,3})?")
+_DATE_TIME = re.compile(r"\d{4}-\d{2}-\d{2}[Tt]\d{2}:\d{2}:\d{2}(\.\d{1,9})?([Zz]|[+-]\d{2}:\d{2})")
+_ZIP = re.compile(r"\d{5}")
+
+
+class ApiError(Exception):
+    def __init__(self, status: int, message: str):
+        super().__init__(message)
+        self.status, self.message = status, message
+
+
+def _json(data, status: int = 200) -> JSONResponse:
+    return JSONResponse(data, status_code=status, headers=HEADERS)
+
+
+def _api(handler):
+    """Refusals as JSON errors (a consumer of the API never gets an HTML page from us)."""
+    @wraps(handler)
+    def answer(request):
+        try:
+            return handler(request)
+        except ApiError as error:
+            return _json({"error": error.message}, error.status)
+    return answer
+
+
+def param(params, name: str):
+    """A query parameter checked against its schema in PARAMETERS; raises ApiError(400) when it does not fit."""
+    schema, _ = PARAMETERS[name]
+    raw = params.get(name)
+    if raw is None:
+        return schema.get("default")
+    kind, fmt = schema["type"], schema.get("format")
+    if kind == "integer":
+        low, high = schema["minimum"], schema["maximum"]
+        if not _INTEGER.fullmatch(raw) or not low <= int(raw) <= high:
+            raise ApiError(400, f"{name} must be a whole number from {low} to {high}, not {raw[:40]!r}.")
+        return int(raw)
+    if kind == "number":
+        high = schema["maximum"]
+        if not _NUMBER.fullmatch(raw) or not 0 < float(raw) <= high:
+            raise ApiError(400, f"{name} must be a number of metres above 0 and at most {high}, not {raw[:40]!r}.")
+        return float(raw)
+    if kind == "boolean":
+        if raw not in ("true", "false"):
+            raise ApiError(400, f"{name} must be true or false, not {raw[:40]!r}.")
+        return raw == "true"
+    if "enum" in schema:
+        if raw not in schema["enum"]:
+            raise ApiError(400, f"{name} must be one of {', '.join(schema['enum'])}, not {raw[:40]!r}.")
+        return raw
+    if fmt == "uuid":
+        if not _UUID.fullmatch(raw):
+            raise ApiError(400, f"{name} must be a UUID, not {raw[:40]!r}.")
+        return uuid.UUID(raw)
+    if fmt == "date-time":
+        try:
+            if not _DATE_TIME.fullmatch(raw):
+                raise ValueError
+            return datetime.fromisoformat(raw.upper().replace("Z", "+00:00")).astimezone(UTC)
+        except ValueError:
+            raise ApiError(400, f"{name} must be a date and time with a time zone, like 2026-01-31T00:00:00Z, not {raw[:40]!r}.") from None
+    return query_text(params, name, 200)
+
+
+def _id(request) -> uuid.UUID:
+    raw = request.path_params["id"]
+    if not _UUID.fullmatch(raw):
+        raise ApiError(404, f"There is no record with the id {raw[:40]!r}: ids are UUIDs.")
+    return uuid.UUID(raw)
+
+
+def _not_found(what: str, record_id: uuid.UUID) -> ApiError:
+    return ApiError(404, f"There is no {what} with the id {record_id}.")
+
+
+@dataclass
+class Paging:
+    number: int
+    per_page: int
+    stream: bool
+
+    @property
+    def offset(self) -> int:
+        return (self.number - 1) * self.per_page
+
+    def envelope(self, total: int, contents: list) -> dict:
+        pages = math.ceil(total / self.per_page)
+        return {"total_items": total, "total_pages": pages, "page_number": self.number, "size": len(contents),
+                "first_page": self.number == 1, "last_page": self.number >= pages, "empty": not contents,
+                "contents": contents}
+
+
+def _paging(params) -> Paging:
+    return Paging(param(params, "page"), param(params, "per_page"), param(params, "format") == "ndjson")
+
+
+@dataclass
+class Selection:
+    """What a list request found: a query of ids in SQL order, or the ids it ranks (by relevance or distance)
+    filtered by the query; `first` are our own taxonomy's rows, listed before the database's."""
+
+    column: object
+    query: object
+    order: tuple = ()
+    ranked: list | None = None
+    first: tuple = ()
+
+    def ids(self, db, paging: Paging) -> tuple[int, list]:
+        if self.ranked is not None:
+            kept = set()
+            for start in range(0, len(self.ranked), 500):
+                kept.update(db.execute(self.query.where(self.column.in_(self.ranked[start:start + 500]))).scalars())
+            ids = [i for i in self.ranked if i in kept]
+            return len(ids), ids if paging.stream else ids[paging.offset:paging.offset + paging.per_page]
+        first = list(self.first)
+        ordered = self.query.order_by(*self.order)
+        if paging.stream:
+            ids = first + list(db.execute(ordered).scalars())
+            return len(ids), ids
+        total = len(first) + db.execute(select(func.count()).select_from(self.query.subquery())).scalar_one()
+        page = first[paging.offset:paging.offset + paging.per_page]
+        wanted = paging.per_page - len(page)
+        if wanted > 0:
+            page += db.execute(ordered.offset(max(0, paging.offset - len(first))).limit(wanted)).scalars()
+        return total, page
+
+
+def _answer(request, selection: Selection, paging: Paging, build):
+    """A page of `build(db, ids)`, or every result as NDJSON built a batch at a time."""
+    sessions = request.state.sessions
+    with sessions() as db:
+        total, ids = selection.ids(db, paging)
+        if not paging.stream:
+            return _json(paging.envelope(total, build(db, ids)))
+
+    def lines():
+        for start in range(0, len(ids), STREAM_BATCH):
+            with sessions() as db:
+                docs = build(db, ids[start:start + STREAM_BATCH])
+            yield "".join(json.dumps(doc, ensure_ascii=False, separators=(",", ":")) + "\n" for doc in docs)
+
+    return StreamingResponse(lines(), media_type=NDJSON, headers=HEADERS)
+
+
+# Filters
+
+
+def _escape_like(text: str) -> str:
+    return text.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
+
+
+def _words_in(columns, text: str):
+    """Every word (at most six) in one of the columns, case-insensitive: the plain match, without the index."""
+    return and_(*[or_(*[column.ilike(f"%{_escape_like(word[:40])}%", escape="\\") for column in columns])
+                  for word in text.split()[:6]])
+
+
+def _linked(model, entity: str, term_id: uuid.UUID | None, taxonomy_id: uuid.UUID | None):
+    """Records of `model` linked by an attribute to the term, or to any term of the taxonomy."""
+    links = select(Attribute.link_id).where(Attribute.link_entity == entity)
+    if term_id is not None:
+        links = links.where(Attribute.taxonomy_term_id == term_id)
+    if taxonomy_id is not None:
+        links = links.join(TaxonomyTerm, TaxonomyTerm.id == Attribute.taxonomy_term_id).where(TaxonomyTerm.taxonomy_id == taxonomy_id)
+    # Our own facts travel as attributes against our taxonomy's terms, but are columns here.
+    ours = [getattr(model, e.column) for e in EXTENSIONS if e.object == entity
+            and (term_id is None or e.term_id == term_id) and (taxonomy_id is None or taxonomy_id == PORTAL_TAXONOMY_ID)]
+    return or_(model.id.in_(links), *[and_(column.is_not(None), column != "") for column in ours])
+
+
+def _service_filters(params) -> list:
+    conditions = []
+    term_id, taxonomy_id = param(params, "taxonomy_term_id"), param(params, "taxonomy_id")
+    if term_id or taxonomy_id:
+        conditions.append(_linked(Service, "service", term_id, taxonomy_id))
+    if organization_id := param(params, "organization_id"):
+        conditions.append(Service.organization_id == organization_id)
+    if (after := param(params, "modified_after")) is not None:
+        conditions.append(Service.last_modified >= after)
+    return conditions
+
+
+def _service_search(request, text: str) -> tuple[list | None, list]:
+    """Ranked service ids from the search index, or (when it is being rebuilt) a plain match as a condition."""
+    if not text:
+        return None, []
+    searchable = [Service.status.in_(SEARCHABLE_STATUSES)]
+    try:
+        found = request.state.directory_index.search(SearchRequest(text=text, limit=SEARCH_LIMIT))
+    except IndexUnavailable:
+        return None, [*searchable, _words_in((Service.name, Service.description), text)]
+    return [uuid.UUID(hit.id) for hit in found.hits], searchable
+
+
+# Documents
+
+
+def _scalars(name: str, row: dict) -> dict:
+    return {spec.name: to_json(row[spec.name]) for spec in fields(name) if row.get(spec.name) is not None}
+
+
+def _ours(name: str) -> dict:
+    taxonomy, terms = portal_taxonomy_rows()
+    return {row["id"]: row for row in ([taxonomy] if name == "taxonomy" else terms)}
+
+
+def _rows(db, name: str, ids: list) -> list[dict]:
+    found = rows_by_id(db, name, ids)
+    if name in {"taxonomy", "taxonomy_term"}:
+        found = _ours(name) | found
+    return [found[i] for i in ids if i in found]
+
+
+def _attach(db, docs: list[dict], rows: list[dict], name: str, column: str) -> None:
+    related = rows_by_id(db, name, {row[column] for row in rows if row[column]})
+    for doc, row in zip(docs, rows, strict=True):
+        if row[column] in related:
+            doc[name] = _scalars(name, related[row[column]])
+
+
+def service_items(db, ids: list, shape: str = "list") -> list[dict]:
+    """Services as `minimal` (own fields), `list` (with organization and program) or `full` (all nested)."""
+    if shape == "full":
+        return Documents(db).services(ids)
+    rows = _rows(db, "service", ids)
+    docs = [_scalars("service", row) for row in rows]
+    if shape == "list":
+        _attach(db, docs, rows, "organization", "organization_id")
+        _attach(db, docs, rows, "program", "program_id")
+    return docs
+
+
+def organization_items(db, ids: list, full: bool = False, full_service: bool = False) -> list[dict]:
+    rows = _rows(db, "organization", ids)
+    if not (full or full_service):
+        return [_scalars("organization", row) for row in rows]
+    docs = Documents(db).build("organization", rows)
+    provided = db.execute(select(Service.id, Service.organization_id).where(Service.organization_id.in_(ids))
+                          .order_by(Service.name, Service.id)).all()
+    services = dict(zip([s for s, _ in provided], service_items(db, [s for s, _ in provided], "full" if full_service else "minimal"), strict=True))
+    by_organization = defaultdict(list)
+    for service_id, organization_id in provided:
+        by_organization[organization_id].append(services[service_id])
+    for doc, row in zip(docs, rows, strict=True):
+        doc["services"] = by_organization[row["id"]]
+    return docs
+
+
+def service_at_location_items(db, ids: list, full: bool = False) -> list[dict]:
+    rows = _rows(db, "service_at_location", ids)
+    service_ids = list(dict.fromkeys(row["service_id"] for row in rows))
+    if full:
+        docs = Documents(db).build("service_at_location", rows)
+        service_rows = _rows(db, "service", service_ids)
+        # Built as seen from the place: without its other places, and its organization kept lean.
+        services = dict(zip(service_ids, Documents(db).build("service", service_rows, path=("service_at_location",)), strict=True))
+    else:
+        docs = [_scalars("service_at_location", row) for row in rows]
+        _attach(db, docs, rows, "location", "location_id")
+        services = dict(zip(service_ids, service_items(db, service_ids), strict=True))
+    for doc, row in zip(docs, rows, strict=True):
+        doc["service"] = services[row["service_id"]]
+    return docs
+
+
+def taxonomy_term_items(db, ids: list) -> list[dict]:
+    docs = Documents(db).build("taxonomy_term", _rows(db, "taxonomy_term", ids))
+    ours = _scalars("taxonomy", _ours("taxonomy")[PORTAL_TAXONOMY_ID])
+    for doc in docs:
+        if doc.get("taxonomy_id") == str(PORTAL_TAXONOMY_ID) and "taxonomy_detail" not in doc:
+            doc["taxonomy_detail"] = ours
+    return docs
+
+
+def taxonomy_items(db, ids: list) -> list[dict]:
+    return Documents(db).build("taxonomy", _rows(db, "taxonomy", ids))
+
+
+# Handlers
+
+
+@guarded(PUBLIC)
+@_api
+def hsds_root(request):
+    """Which HSDS version this API speaks, its profile and its OpenAPI document."""
+    base = request.app.state.settings.base_url.rstrip("/")
+    return _json({"version": HSDS_VERSION, "profile": base + request.app.url_path_for("hsds_profile"),
+                  "openapi_url": base + request.app.url_path_for("hsds_openapi")})
+
+
+@guarded(PUBLIC)
+@_api
+def hsds_openapi(request):
+    """The OpenAPI 3.1 document of this API."""
+    return _json(document())
+
+
+@guarded(PUBLIC)
+@_api
+def hsds_profile(request):
+    """What this API adds to plain HSDS 3.1: the terms our own listing facts travel under."""
+    taxonomy, terms = portal_taxonomy_rows()
+    by_id = {term["id"]: term for term in terms}
+    return _json({
+        "name": "Community health portal", "hsds_version": HSDS_VERSION,
+        "description": "Plain HSDS 3.1. Facts HSDS has no field for are attributes (link_entity, value) against the terms of our taxonomy below.",
+        "taxonomy": _scalars("taxonomy", taxonomy),
+        "extensions": [{"object": e.object, "taxonomy_term": _scalars("taxonomy_term", by_id[e.term_id]),
+                        **({"values": list(e.allowed)} if e.allowed else {})} for e in EXTENSIONS],
+    })
+
+
+@guarded(PUBLIC)
+@_api
+def hsds_services(request):
+    """A page of services (or all of them as NDJSON), filtered by words, category, organization or change date."""
+    params = request.query_params
+    paging, minimal, full = _paging(params), param(params, "minimal"), param(params, "full")
+    if minimal and full:
+        raise ApiError(400, "Ask for minimal or full services, not both.")
+    conditions = _service_filters(params)
+    ranked, searched = _service_search(request, param(params, "search"))
+    selection = Selection(Service.id, select(Service.id).where(*conditions, *searched), (Service.name, Service.id), ranked)
+    shape = "minimal" if minimal else "full" if full else "list"
+    return _answer(request, selection, paging, lambda db, ids: service_items(db, ids, shape))
+
+
+@guarded(PUBLIC)
+@_api
+def hsds_service(request):
+    """One service with everything about it nested: organization, places, hours, phones, costs, categories."""
+    service_id = _id(request)
+    with request.state.sessions() as db:
+        found = Documents(db).services([service_id])
+    if not found:
+        raise _not_found("service", service_id)
+    return _json(found[0])
+
+
+@guarded(PUBLIC)
+@_api
+def hsds_organizations(request):
+    """A page of organizations (or all of them as NDJSON), filtered by name or category."""
+    params = request.query_params
+    paging, full, full_service = _paging(params), param(params, "full"), param(params, "full_service")
+    conditions = []
+    if text := param(params, "search"):
+        conditions.append(_words_in((Organization.name,), text))
+    term_id, taxonomy_id = param(params, "taxonomy_term_id"), param(params, "taxonomy_id")
+    if term_id or taxonomy_id:
+        providing = select(Service.organization_id).where(_linked(Service, "service", term_id, taxonomy_id))
+        conditions.append(or_(_linked(Organization, "organization", term_id, taxonomy_id), Organization.id.in_(providing)))
+    selection = Selection(Organization.id, select(Organization.id).where(*conditions), (Organization.name, Organization.id))
+    return _answer(request, selection, paging, lambda db, ids: organization_items(db, ids, full, full_service))
+
+
+@guarded(PUBLIC)
+@_api
+def hsds_organization(request):
+    """One organization nested with its places, programs and contacts, and the services it provides."""
+    organization_id = _id(request)
+    full_service = param(request.query_params, "full_service")
+    with request.state.sessions() as db:
+        found = organization_items(db, [organization_id], full=True, full_service=full_service)
+    if not found:
+        raise _not_found("organization", organization_id)
+    return _json(found[0])
+
+
+def _near(db, query, centre: tuple[float, float], metres: float) -> list:
+    """Ids of the services at locations within `metres` of `centre`, nearest first."""
+    miles = metres / METRES_PER_MILE
+    dlat, dlon = miles / 69.0, miles / max(1.0, 69.0 * math.cos(math.radians(centre[0])))
+    rows = db.execute(query.add_columns(Location.latitude, Location.longitude).join(Location, Location.id == ServiceAtLocation.location_id).where(
+        Location.latitude.between(centre[0] - dlat, centre[0] + dlat), Location.longitude.between(centre[1] - dlon, centre[1] + dlon)))
+    distances = {row[0]: geo.miles_between(centre, (row[1], row[2])) for row in rows}
+    return sorted((i for i, d in distances.items() if d <= miles), key=lambda i: (distances[i], str(i)))
+
+
+def _places_of(db, service_ids: list) -> list:
+    """The places of these services, in the services' order."""
+    rank = {service_id: index for index, service_id in enumerate(service_ids)}
+    rows = db.execute(select(ServiceAtLocation.id, ServiceAtLocation.service_id).where(ServiceAtLocation.service_id.in_(service_ids))).all()
+    return [row[0] for row in sorted(rows, key=lambda row: (rank[row[1]], str(row[0])))]
+
+
+def _postcode(code: str):
+    wanted = re.sub(r"\s+", "", code).upper()
+    stored = func.upper(func.replace(Address.postal_code, " ", ""))
+    places = select(Address.location_id).where(or_(stored == wanted, stored.like(f"{_escape_like(wanted)}-%", escape="\\")))
+    return ServiceAtLocation.location_id.in_(places)
+
+
+@guarded(PUBLIC)
+@_api
+def hsds_service_at_locations(request):
+    """A page of services at places (or all as NDJSON), filtered like services and by postcode or distance."""
+    params = request.query_params
+    paging, full = _paging(params), param(params, "full")
+    postcode, proximity = param(params, "postcode"), param(params, "proximity")
+    centre = None
+    if proximity is not None:
+        if not _ZIP.fullmatch(postcode):
+            raise ApiError(400, "proximity needs postcode: a 5-digit US ZIP code to measure from.")
+        if (centre := zip_centre(postcode)) is None:
+            raise ApiError(400, f"We do not know where the ZIP code {postcode} is.")
+    services = _service_filters(params)
+    ranked_services, searched = _service_search(request, param(params, "search"))
+    conditions = []
+    if services or searched:
+        conditions.append(ServiceAtLocation.service_id.in_(select(Service.id).where(*services, *searched)))
+    if postcode and centre is None:
+        conditions.append(_postcode(postcode))
+    query = select(ServiceAtLocation.id).join(Service, Service.id == ServiceAtLocation.service_id).where(*conditions)
+    ranked = None
+    if ranked_services is not None or centre is not None:
+        with request.state.sessions() as db:
+            if centre is None:
+                ranked = _places_of(db, ranked_services)
+            else:
+                if ranked_services is not None:
+                    query = query.where(ServiceAtLocation.service_id.in_(ranked_services))
+                ranked = _near(db, query, centre, proximity)
+    selection = Selection(ServiceAtLocation.id, query, (Service.name, ServiceAtLocation.id), ranked)
+    return _answer(request, selection, paging, lambda db, ids: service_at_location_items(db, ids, full))
+
+
+@guarded(PUBLIC)
+@_api
+def hsds_service_at_location(request):
+    """One service at one place, nested: the place with its address and hours, and the service."""
+    link_id = _id(request)
+    with request.state.sessions() as db:
+        found = service_at_location_items(db, [link_id], full=True)
+    if not found:
+        raise _not_found("service at location", link_id)
+    return _json(found[0])
+
+
+@guarded(PUBLIC)
+@_api
+def hsds_taxonomies(request):
+    """A page of taxonomies (or all as NDJSON), optionally those with words in their name."""
+    params = request.query_params
+    paging, text = _paging(params), param(params, "search")
+    conditions = [_words_in((Taxonomy.name,), text)] if text else []
+    ours = [row["id"] for row in _ours("taxonomy").values() if _plain_match(row["name"], text)]
+    selection = Selection(Taxonomy.id, select(Taxonomy.id).where(*conditions, Taxonomy.id.not_in(ours)), (Taxonomy.name, Taxonomy.id), first=tuple(ours))
+    return _answer(request, selection, paging, taxonomy_items)
+
+
+def _plain_match(name: str, text: str) -> bool:
+    return all(word.casefold() in name.casefold() for word in text.split()[:6])
+
+
+@guarded(PUBLIC)
+@_api
+def hsds_taxonomy(request):
+    """One taxonomy."""
+    taxonomy_id = _id(request)
+    with request.state.sessions() as db:
+        found = taxonomy_items(db, [taxonomy_id])
+    if not found:
+        raise _not_found("taxonomy", taxonomy_id)
+    return _json(found[0])
+
+
+@guarded(PUBLIC)
+@_api
+def hsds_taxonomy_terms(request):
+    """A page of taxonomy terms (or all as NDJSON), by taxonomy, parent, top level or words in their name."""
+    params = request.query_params
+    paging, text = _paging(params), param(params, "search")
+    taxonomy_id, parent_id, top_only = param(params, "taxonomy_id"), param(params, "parent_id"), param(params, "top_only")
+    conditions = [_words_in((TaxonomyTerm.name,), text)] if text else []
+    if taxonomy_id:
+        conditions.append(TaxonomyTerm.taxonomy_id == taxonomy_id)
+    if parent_id:
+        conditions.append(TaxonomyTerm.parent_id == parent_id)
+    if top_only:
+        conditions.append(TaxonomyTerm.parent_id.is_(None))
+    ours = [row["id"] for row in _ours("taxonomy_term").values()
+            if _plain_match(row["name"], text) and taxonomy_id in (None, PORTAL_TAXONOMY_ID) and not parent_id]
+    selection = Selection(TaxonomyTerm.id, select(TaxonomyTerm.id).where(*conditions, TaxonomyTerm.id.not_in(ours)),
+                          (TaxonomyTerm.name, TaxonomyTerm.id), first=tuple(ours))
+    return _answer(request, selection, paging, taxonomy_term_items)
+
+
+@guarded(PUBLIC)
+@_api
+def hsds_taxonomy_term(request):
+    """One taxonomy term, with its taxonomy."""
+    term_id = _id(request)
+    with request.state.sessions() as db:
+        found = taxonomy_term_items(db, [term_id])
+    if not found:
+        raise _not_found("taxonomy term", term_id)
+    return _json(found[0])
+
+
+routes = [
+    Route("/api/hsds/", hsds_root, name="hsds_root"),
+    Route("/api/hsds/openapi.json", hsds_openapi, name="hsds_openapi"),
+    Route("/api/hsds/profile", hsds_profile, name="hsds_profile"),
+    Route("/api/hsds/services", hsds_services, name="hsds_services"),
+    Route("/api/hsds/services/{id}", hsds_service, name="hsds_service"),
+    Route("/api/hsds/organizations", hsds_organizations, name="hsds_organizations"),
+    Route("/api/hsds/organizations/{id}", hsds_organization, name="hsds_organization"),
+    Route("/api/hsds/service_at_locations", hsds_service_at_locations, name="hsds_service_at_locations"),
+    Route("/api/hsds/service_at_locations/{id}", hsds_service_at_location, name="hsds_service_at_location"),
+    Route("/api/hsds/taxonomies", hsds_taxonomies, name="hsds_taxonomies"),
+    Route("/api/hsds/taxonomies/{id}", hsds_taxonomy, name="hsds_taxonomy"),
+    Route("/api/hsds/taxonomy_terms", hsds_taxonomy_terms, name="hsds_taxonomy_terms"),
+    Route("/api/hsds/taxonomy_terms/{id}", hsds_taxonomy_term, name="hsds_taxonomy_term"),
+]

@@ -100,20 +100,21 @@ def status(places: list[Hours], at: datetime) -> Status:
         return Status(False, known=False)
     if all(h.by_appointment for h in places if h.known):
         return Status(False, by_appointment=True)
-    closes, opening = None, None
+    spans = []
     for hours in places:
         if hours.by_appointment or not hours.known:
             continue
         local = at.astimezone(ZoneInfo(hours.zone))
         for offset in range(-1, LOOK_AHEAD_DAYS):
-            for start, end in hours.intervals(local.date() + timedelta(days=offset)):
-                if start <= local < end:
-                    closes = max(closes, end) if closes else end
-                elif start > local and (opening is None or start < opening):
-                    opening = start
+            spans.extend(hours.intervals(local.date() + timedelta(days=offset)))
+    spans.sort()
+    closes = None
+    for start, end in spans:
+        if start <= at < end or (closes is not None and start <= closes):
+            closes = max(closes, end) if closes else end  # back-to-back spans (24 hours, split shifts) join up
     if closes is not None:
         return Status(True, closes_at=closes)
-    return Status(False, next_opening=opening)
+    return Status(False, next_opening=next((start for start, _ in spans if start > at), None))
 
 
 def is_open(places: list[Hours], at: datetime) -> bool:
