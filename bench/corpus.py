@@ -615,7 +615,7 @@ class Corpus:
                                     "alternate_name": None, "description": f"Services of {name} in {place}."})
         # Places: about 1.67 per organisation, near its home ZIP most of the time.
         locations = []
-        for index in range(max(1, min(count, int(count / 1.5 + rng.random())))):
+        for index in range(max(1, min(count, int(count / 1.65 + rng.random())))):
             zip_code = home_zip if index == 0 or rng.random() < 0.5 else rng.choice(self.zips)
             locations.append(self._location(rows, org_id, name, zip_code, index))
         context = {"org_id": org_id, "org_name": name, "slug": slug, "place": place, "sector": sector,

@@ -26,6 +26,7 @@ from portal.care import routes as care
 from portal.coordination import routes as coordination
 from portal.database import Sessions, create_database_engine
 from portal.directory import api as directory_api
+from portal.directory import feedback_routes as directory_feedback
 from portal.directory import routes as directory
 from portal.directory.engine import directory_index, directory_indexer
 from portal.housekeeping import prune
@@ -98,6 +99,7 @@ def create_app(settings: Settings) -> Starlette:
             *coordination.routes,
             *partners.routes,
             *directory.routes,
+            *directory_feedback.routes,
             *directory_api.routes,
             *notifications.routes,
             static,

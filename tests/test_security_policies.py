@@ -41,7 +41,8 @@ PARAMETER = re.compile(r"\{(\w+)(?::\w+)?\}")
 
 
 def concrete(path: str, people) -> str:
-    values = {"person_id": people["patient"].id, "patient_id": people["patient"].id, "token": "not-a-token", "grant_id": 1, "service_id": "5d1f0a4e-0000-4000-8000-000000000001"}
+    values = {"person_id": people["patient"].id, "patient_id": people["patient"].id, "token": "not-a-token", "grant_id": 1, "service_id": "5d1f0a4e-0000-4000-8000-000000000001",
+              "report_id": "5d1f0a4e-0000-4000-8000-000000000002", "id": "5d1f0a4e-0000-4000-8000-000000000003"}
     return PARAMETER.sub(lambda match: str(values[match.group(1)]), path)
 
 

@@ -12,6 +12,7 @@ from sqlmodel import Field, SQLModel
 
 from portal.clock import now
 from portal.database import UTCDateTime
+from portal.i18n import N_
 
 
 def _refers_to(table: str, ondelete: str = "CASCADE") -> ForeignKey:
@@ -401,6 +402,16 @@ class OrganizationMember(SQLModel, table=True):
 
     organization_id: uuid.UUID = Field(foreign_key="organization.id", primary_key=True, ondelete="CASCADE")
     person_id: uuid.UUID = Field(foreign_key="person.id", primary_key=True, index=True, ondelete="CASCADE")
+
+
+# What someone can say is wrong with a listing (the form's choices; labels translated when shown).
+PROBLEM_KINDS = {
+    "closed": N_("It has closed for good"),
+    "hours": N_("The hours are wrong"),
+    "phone": N_("The phone number is wrong"),
+    "address": N_("The address is wrong"),
+    "other": N_("Something else"),
+}
 
 
 class ProblemReport(SQLModel, table=True):

@@ -13,8 +13,8 @@ from sqlmodel import Session, select
 
 from portal.directory import hours as hours_
 from portal.directory.models import (
-    Accessibility, Address, Attribute, Contact, CostOption, Language, Location, Organization, Phone, Program,
-    RequiredDocument, Schedule, SearchMiss, Service, ServiceArea, ServiceAtLocation, ServiceCapacity, TaxonomyTerm,
+    Accessibility, Address, Attribute, Contact, CostOption, Language, Location, Organization, Phone, ProblemReport,
+    Program, RequiredDocument, Schedule, SearchMiss, Service, ServiceArea, ServiceAtLocation, ServiceCapacity, TaxonomyTerm,
     Unit, Url,
 )
 from portal.directory.hours_text import describe_status, span
@@ -211,3 +211,31 @@ def top_misses(db: Session, since: date, limit: int = 100) -> list[tuple[str, in
              .where(SearchMiss.day >= since).group_by(SearchMiss.query)
              .order_by(func.sum(SearchMiss.count).desc(), SearchMiss.query).limit(limit))
     return [(text, int(count), day) for text, count, day in db.execute(query)]
+
+
+@dataclass
+class ReportRow:
+    report: ProblemReport
+    service_name: str
+    organization_name: str
+
+
+def open_reports(db: Session, organization_ids: list[uuid.UUID] | None = None, limit: int = 200) -> list[ReportRow]:
+    """Unresolved problem reports, newest first; only these organisations' when given."""
+    query = (select(ProblemReport, Service.name, Organization.name)
+             .join(Service, Service.id == ProblemReport.service_id)
+             .join(Organization, Organization.id == Service.organization_id)
+             .where(ProblemReport.resolved_at.is_(None)).order_by(ProblemReport.created_at.desc()).limit(limit))
+    if organization_ids is not None:
+        query = query.where(Service.organization_id.in_(organization_ids))
+    return [ReportRow(report, service, organization) for report, service, organization in db.exec(query)]
+
+
+def report_organization(db: Session, report_id: uuid.UUID) -> tuple[ProblemReport, uuid.UUID] | None:
+    found = db.exec(select(ProblemReport, Service.organization_id).join(Service, Service.id == ProblemReport.service_id)
+                    .where(ProblemReport.id == report_id)).first()
+    return (found[0], found[1]) if found else None
+
+
+def services_of(db: Session, organization_ids: list[uuid.UUID]) -> list[Service]:
+    return list(db.exec(select(Service).where(Service.organization_id.in_(organization_ids)).order_by(Service.name)))

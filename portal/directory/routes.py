@@ -18,10 +18,10 @@ from portal.directory.filters import PER_PAGE, WITHIN_CHOICES, category_id, read
 from portal.directory.highlight import highlight
 from portal.directory.hours_text import CAPACITY_LABELS, describe_status, span
 from portal.directory.languages import LANGUAGE_CHOICES
-from portal.directory.models import ProblemReport
+from portal.directory.models import PROBLEM_KINDS, ProblemReport
 from portal.directory.search_documents import category_tag
 from portal.forms import Form
-from portal.i18n import N_, _
+from portal.i18n import _
 from portal.pagination import Page
 from portal.rendering import flash, render
 from portal.search.index import IndexUnavailable, SearchRequest
@@ -31,13 +31,6 @@ log = logging.getLogger(__name__)
 # Where the program's people may be: an "open at" hour is looked up in each of these zones, so a
 # location outside the program's zone is still a candidate; the exact check uses its own zone.
 US_ZONES = ("America/New_York", "America/Chicago", "America/Denver", "America/Phoenix", "America/Los_Angeles")
-PROBLEM_KINDS = {
-    "closed": N_("It has closed for good"),
-    "hours": N_("The hours are wrong"),
-    "phone": N_("The phone number is wrong"),
-    "address": N_("The address is wrong"),
-    "other": N_("Something else"),
-}
 
 
 @guarded(PUBLIC)
