@@ -1,4 +1,4 @@
-"""The portal served by uvicorn in a background thread, on a fresh SQLite database with the demo people.
+"""The portal served by uvicorn in a background thread, on a fresh SQLite database with the demo people and catalogue.
 
 Shared by the browser tests (tests/browser/conftest.py) and bench/page_weight.py.
 """
@@ -17,7 +17,8 @@ import uvicorn
 
 from portal.app import create_app
 from portal.database import Sessions, create_database_engine
-from portal.demo import load_people
+from portal.demo import load_catalogue, load_people
+from portal.directory.engine import directory_index, directory_indexer
 from portal.migrate import migrate
 from portal.security.passwords import Passwords
 from portal.settings import Settings
@@ -59,8 +60,12 @@ def live_server(data_dir: Path):
     engine = create_database_engine(settings)
     try:
         migrate(settings, engine)
-        with Sessions(engine).begin() as db:
+        sessions = Sessions(engine)
+        load_catalogue(sessions)
+        with sessions.begin() as db:
             load_people(db, Passwords(settings.argon2_time_cost, settings.argon2_memory_cost))
+        # The search index is ready before the first page, as after `portal reindex`.
+        directory_indexer(directory_index(settings), sessions, settings).step(wait=True)
     finally:
         engine.dispose()
     config = uvicorn.Config(create_app(settings), host="127.0.0.1", port=port, log_level="warning", lifespan="on")
