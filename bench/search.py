@@ -26,6 +26,7 @@ import argparse
 import cProfile
 import json
 import math
+import os
 import pstats
 import re
 import resource
@@ -481,8 +482,10 @@ def main() -> int:
         for query in set(mix):  # warm-up: every distinct query once, untimed
             ours(query)
             reference(query)
+        wall, cpu = time.perf_counter(), time.process_time()
         our_times, our_hits, our_slowest = run_mix(ours, mix)
         fts_times, fts_hits, fts_slowest = run_mix(reference, mix)
+        cpu_share = (time.process_time() - cpu) / (time.perf_counter() - wall)
 
         target = TARGET_P95_MS.get(args.services) or (TARGET_P95_MS[100_000] if args.services > 30_000 else TARGET_P95_MS[10_000])
         print(f"\n{len(mix)} queries, page of {PAGE}; times in ms; target p95 <= {target} ms at this size")
@@ -502,6 +505,8 @@ def main() -> int:
         if args.services >= 100_000:
             print(f"  target: no user query over {TARGET_MAX_MS} ms at 100k: {'ok' if our_slowest[0] <= TARGET_MAX_MS else 'MISSED'}")
         print(f"first search of a fresh process (opens the searcher): {first_ms:.1f} ms")
+        print(f"machine: load average {' '.join(f'{x:.2f}' for x in os.getloadavg())} (2 cores); this process had the CPU"
+              f" {100 * cpu_share:.0f}% of the timed runs' wall time (well below 100% means other work competed)")
 
         sample = next(stream(jsonl))
         visible, applies = edit_visibility(index, sample)

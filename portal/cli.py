@@ -38,7 +38,7 @@ def main(argv: list[str] | None = None) -> int:
     create.add_argument("--email", required=True)
     create.add_argument("--role", required=True, action="append", choices=["patient", "caregiver", "partner", "coordinator", "admin"])
     create.add_argument("--name", default="")
-    commands.add_parser("worker", help="run background work (mail delivery) without serving pages")
+    commands.add_parser("worker", help="run background work (search indexing, mail delivery, pruning) without serving pages")
     commands.add_parser("send-mail", help="deliver the mail waiting in the outbox once")
     commands.add_parser("prune", help="delete dead sessions, old sign-in failures and spent e-mail links")
     hsds_in = commands.add_parser("import-hsds", help="import an HSDS 3.1 data package (folder or zip) or HSDS JSON: all or nothing")
@@ -123,21 +123,29 @@ def _send_mail(settings: Settings, args) -> int:
 
 def _worker(settings: Settings, args) -> int:
     from portal.database import Sessions, create_database_engine
+    from portal.directory.engine import directory_index, directory_indexer
     from portal.housekeeping import prune
     from portal.notifications.sender import send_pending
-    from portal.requestlog import configure_logging
+    from portal.requestlog import configure_logging, describe_error
 
     configure_logging(settings.log_level)
     sessions = Sessions(create_database_engine(settings))  # lives as long as the worker
-    logging.getLogger("portal").info("worker started (mail %s)", "on" if settings.smtp_url else "off: PORTAL_SMTP_URL unset")
-    last_prune = 0.0
+    indexer = directory_indexer(directory_index(settings), sessions, settings)
+    log = logging.getLogger("portal")
+    log.info("worker started (search indexer on; mail %s)", "on" if settings.smtp_url else "off: PORTAL_SMTP_URL unset")
+    last_mail = last_prune = 0.0
     while True:
-        if settings.smtp_url:
-            send_pending(sessions, settings.smtp_url, settings.mail_from)
-        if time.monotonic() - last_prune > 600:
-            prune(sessions)
-            last_prune = time.monotonic()
-        time.sleep(5)
+        try:
+            indexer.step()
+            if settings.smtp_url and time.monotonic() - last_mail > 5:
+                send_pending(sessions, settings.smtp_url, settings.mail_from)
+                last_mail = time.monotonic()
+            if time.monotonic() - last_prune > 600:
+                prune(sessions)
+                last_prune = time.monotonic()
+        except Exception:  # a bad moment of the database must not end the worker
+            log.error("worker step failed; trying again: %s", describe_error())
+        time.sleep(1)
 
 
 def _import_hsds(settings: Settings, args) -> int:

@@ -1,4 +1,4 @@
-"""Deleting what has served its purpose: dead sessions, old sign-in failures, spent links, sent mail.
+"""Deleting what has served its purpose: dead sessions, old sign-in failures, spent links, sent mail, old search changes.
 
 `portal prune` runs it once; `portal serve` runs it every few minutes. Running it twice, or in
 several workers at once, does no harm.
@@ -11,6 +11,7 @@ from sqlalchemy import delete, or_, update
 from portal.accounts.models import EmailToken
 from portal.clock import now
 from portal.notifications.models import OutboxMessage
+from portal.search import changes as search_changes
 from portal.security import throttle
 from portal.security.models import WebSession
 from portal.security.sessions import ABSOLUTE, PATIENT_IDLE
@@ -33,4 +34,6 @@ def prune(sessions) -> dict[str, int]:
             update(OutboxMessage).where(OutboxMessage.sent_at < at - KEEP_SENT_BODIES, OutboxMessage.body_text != "").values(body_text="")
         )
         mail = db.execute(delete(OutboxMessage).where(OutboxMessage.sent_at < at - KEEP_SPENT_LINKS))
-    return {"sessions": dead.rowcount, "links": spent.rowcount, "signin_failures": failures, "mail_bodies": emptied.rowcount, "mail": mail.rowcount}
+        search = search_changes.prune(db)
+    return {"sessions": dead.rowcount, "links": spent.rowcount, "signin_failures": failures, "mail_bodies": emptied.rowcount,
+            "mail": mail.rowcount, "search_changes": search}

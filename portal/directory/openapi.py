@@ -193,7 +193,7 @@ _NOT_FOUND = {"404": _json(_ref("Error"), "No such record (or a malformed id).")
 
 def _list(operation_id: str, key: str, page: str, item: dict, summary: str) -> dict:
     ok = _json(_ref(page), "One page of results.")
-    ok["content"][NDJSON] = {"schema": item, "description": "With format=ndjson: every result, one per line."}
+    ok["content"][NDJSON] = {"schema": {**item, "description": "With format=ndjson: every result, one per line."}}
     return {"get": {
         "operationId": operation_id, "summary": summary,
         "parameters": [{"$ref": f"#/components/parameters/{name}"} for name in OPERATION_PARAMETERS[key]],

@@ -30,6 +30,9 @@ def last_seq(db: Session) -> int:
     return db.execute(select(func.coalesce(func.max(SearchChange.seq), 0))).scalar_one()
 
 
-def prune(db: Session, older_than: timedelta = timedelta(days=7)) -> int:
-    """Old entries go once any index that far behind would rebuild from the database anyway."""
+KEEP = timedelta(days=7)
+
+
+def prune(db: Session, older_than: timedelta = KEEP) -> int:
+    """Old entries go: an index that has not caught up for that long rebuilds instead (Indexer.step)."""
     return db.execute(delete(SearchChange).where(SearchChange.at < now() - older_than)).rowcount

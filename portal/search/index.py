@@ -149,6 +149,13 @@ class SearchIndex:
             index.close()
         (self.folder / APPLIED_FILE).write_text(str(applied_seq))
 
+    def idle_seconds(self) -> float:
+        """Seconds since the index last applied a change (or was built)."""
+        try:
+            return time.time() - (self.folder / APPLIED_FILE).stat().st_mtime
+        except OSError:
+            return float("inf")
+
     def applied_seq(self) -> int:
         try:
             return int((self.folder / APPLIED_FILE).read_text())

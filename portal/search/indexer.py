@@ -70,9 +70,17 @@ class Indexer:
             if not self.index.healthy():
                 log.warning("search index %s is missing or broken: rebuilding", self.index_name)
                 return self.rebuild()
+            if self.index.idle_seconds() > changes.KEEP.total_seconds() and self._has_pending():
+                # Changes older than the log keeps may have been pruned before this index saw them.
+                log.warning("search index %s was not updated for a week: rebuilding", self.index_name)
+                return self.rebuild()
             return self.catch_up()
         finally:
             lock.release()
+
+    def _has_pending(self) -> bool:
+        with self.sessions() as db:
+            return bool(changes.pending(db, self.index_name, self.index.applied_seq(), 1))
 
     def catch_up(self) -> int:
         applied, touched = self.index.applied_seq(), 0
