@@ -87,7 +87,7 @@ def test_prune_deletes_dead_sessions_old_failures_and_spent_links(environment, s
     assert "0 sessions, 0 links, 1 signin failures, 0 mail bodies, 0 mail, 0 search changes deleted" in capsys.readouterr().out
     with time_machine.travel(now() + timedelta(days=31), tick=False):
         assert cli.main(["prune"]) == 0
-    assert "1 sessions, 1 links, 0 signin failures, 0 mail bodies, 0 mail deleted" in capsys.readouterr().out
+    assert "1 sessions, 1 links, 0 signin failures, 0 mail bodies, 0 mail, 0 search changes deleted" in capsys.readouterr().out
     with environment() as s:
         assert s.exec(select(func.count()).select_from(WebSession)).one() == 0
         assert s.exec(select(func.count()).select_from(SigninFailure)).one() == 0
