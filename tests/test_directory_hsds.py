@@ -220,3 +220,15 @@ def test_not_a_package_says_so(db, tmp_path):
     code, out = _run(import_hsds, db, tmp_path / "bad.json")
     assert code == 1 and "is not JSON" in out
     assert _run(import_hsds, db, tmp_path / "missing")[0] == 2
+
+
+def test_listing_text_is_exported_exactly_as_written(db, tmp_path):
+    from tests.factories import make_service
+
+    name = '<script>alert("x")</script> & "Ñandú", pantry'
+    with db.begin() as s:
+        make_service(s, name=name, description="Line one\nline two, with a comma")
+    assert _run(export_hsds, db, tmp_path)[0] == 0
+    rows = list(csv.DictReader(io.StringIO((tmp_path / "services.csv").read_text(encoding="utf-8"))))
+    assert rows[0]["name"] == name and rows[0]["description"] == "Line one\nline two, with a comma"
+    assert json.loads((tmp_path / "services.json").read_text(encoding="utf-8"))[0]["name"] == name
