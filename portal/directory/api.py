@@ -15,8 +15,8 @@ from dataclasses import dataclass
 from datetime import UTC, datetime
 from functools import wraps
 
-from sqlalchemy import and_, func, or_, select
-from starlette.responses import JSONResponse, StreamingResponse
+from sqlalchemy import and_, func, or_, select, true
+from starlette.responses import JSONResponse, Response, StreamingResponse
 from starlette.routing import Route
 
 from portal.directory.filters import zip_centre
@@ -32,13 +32,16 @@ from portal.search.index import IndexUnavailable, SearchRequest
 from portal.security.policies import PUBLIC, guarded
 
 HEADERS = {"Cache-Control": "public, max-age=60", "Access-Control-Allow-Origin": "*"}
+PREFLIGHT = {**HEADERS, "Access-Control-Allow-Methods": "GET, HEAD, OPTIONS", "Access-Control-Allow-Headers": "*",
+             "Access-Control-Max-Age": "86400"}
+METHODS = ["GET", "HEAD", "OPTIONS"]
 STREAM_BATCH = 100
 METRES_PER_MILE = 1609.344
-_UUID = re.compile(r"[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}")
-_INTEGER = re.compile(r"\d{1,9}")
-_NUMBER = re.compile(r"-?\d{1,12}(\.\d{1,12})?([eE][+-]?\d{1,3})?")
-_DATE_TIME = re.compile(r"\d{4}-\d{2}-\d{2}[Tt]\d{2}:\d{2}:\d{2}(\.\d{1,9})?([Zz]|[+-]\d{2}:\d{2})")
-_ZIP = re.compile(r"\d{5}")
+_UUID = re.compile(r"[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}", re.ASCII)
+_INTEGER = re.compile(r"\d{1,9}", re.ASCII)
+_NUMBER = re.compile(r"-?\d{1,12}(\.\d{1,12})?([eE][+-]?\d{1,3})?", re.ASCII)
+_DATE_TIME = re.compile(r"\d{4}-\d{2}-\d{2}[Tt]\d{2}:\d{2}:\d{2}(\.\d{1,9})?([Zz]|[+-]\d{2}:\d{2})", re.ASCII)
+_ZIP = re.compile(r"\d{5}", re.ASCII)
 
 
 class ApiError(Exception):
@@ -52,9 +55,12 @@ def _json(data, status: int = 200) -> JSONResponse:
 
 
 def _api(handler):
-    """Refusals as JSON errors (a consumer of the API never gets an HTML page from us)."""
+    """Refusals as JSON errors (a consumer of the API never gets an HTML page from us), and CORS preflights
+    answered, for browser clients that send headers of their own."""
     @wraps(handler)
     def answer(request):
+        if request.method == "OPTIONS":
+            return Response(status_code=204, headers=PREFLIGHT)
         try:
             return handler(request)
         except ApiError as error:
@@ -98,7 +104,7 @@ def param(params, name: str):
             if not _DATE_TIME.fullmatch(raw):
                 raise ValueError
             return datetime.fromisoformat(raw.upper().replace("Z", "+00:00")).astimezone(UTC)
-        except ValueError:
+        except (ValueError, OverflowError):  # OverflowError: year 1 or 9999 moved past the calendar's end
             raise ApiError(400, f"{name} must be a date and time with a time zone, like 2026-01-31T00:00:00Z, not {raw[:40]!r}.") from None
     raise AssertionError(f"no rule for the parameter {name}")
 
@@ -183,17 +189,15 @@ def _answer(request, selection: Selection, paging: Paging, build):
     return StreamingResponse(lines(), media_type=NDJSON, headers=HEADERS)
 
 
-# Filters
-
-
 def _escape_like(text: str) -> str:
     return text.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
 
 
 def _words_in(columns, text: str):
     """Every word (at most six) in one of the columns, case-insensitive: the plain match, without the index."""
-    return and_(*[or_(*[column.ilike(f"%{_escape_like(word[:40])}%", escape="\\") for column in columns])
-                  for word in text.split()[:6]])
+    words = text.split()[:6]
+    return and_(true(), *[or_(*[column.ilike(f"%{_escape_like(word[:40])}%", escape="\\") for column in columns])
+                          for word in words])
 
 
 def _linked(model, entity: str, term_id: uuid.UUID | None, taxonomy_id: uuid.UUID | None):
@@ -231,9 +235,6 @@ def _service_search(request, text: str) -> tuple[list | None, list]:
     except IndexUnavailable:
         return None, [*searchable, _words_in((Service.name, Service.description), text)]
     return [uuid.UUID(hit.id) for hit in found.hits], searchable
-
-
-# Documents
 
 
 def _scalars(name: str, row: dict) -> dict:
@@ -315,9 +316,6 @@ def taxonomy_term_items(db, ids: list) -> list[dict]:
 
 def taxonomy_items(db, ids: list) -> list[dict]:
     return Documents(db).build("taxonomy", _rows(db, "taxonomy", ids))
-
-
-# Handlers
 
 
 @guarded(PUBLIC)
@@ -540,17 +538,17 @@ def hsds_taxonomy_term(request):
 
 
 routes = [
-    Route("/api/hsds/", hsds_root, name="hsds_root"),
-    Route("/api/hsds/openapi.json", hsds_openapi, name="hsds_openapi"),
-    Route("/api/hsds/profile", hsds_profile, name="hsds_profile"),
-    Route("/api/hsds/services", hsds_services, name="hsds_services"),
-    Route("/api/hsds/services/{id}", hsds_service, name="hsds_service"),
-    Route("/api/hsds/organizations", hsds_organizations, name="hsds_organizations"),
-    Route("/api/hsds/organizations/{id}", hsds_organization, name="hsds_organization"),
-    Route("/api/hsds/service_at_locations", hsds_service_at_locations, name="hsds_service_at_locations"),
-    Route("/api/hsds/service_at_locations/{id}", hsds_service_at_location, name="hsds_service_at_location"),
-    Route("/api/hsds/taxonomies", hsds_taxonomies, name="hsds_taxonomies"),
-    Route("/api/hsds/taxonomies/{id}", hsds_taxonomy, name="hsds_taxonomy"),
-    Route("/api/hsds/taxonomy_terms", hsds_taxonomy_terms, name="hsds_taxonomy_terms"),
-    Route("/api/hsds/taxonomy_terms/{id}", hsds_taxonomy_term, name="hsds_taxonomy_term"),
+    Route("/api/hsds/", hsds_root, methods=METHODS, name="hsds_root"),
+    Route("/api/hsds/openapi.json", hsds_openapi, methods=METHODS, name="hsds_openapi"),
+    Route("/api/hsds/profile", hsds_profile, methods=METHODS, name="hsds_profile"),
+    Route("/api/hsds/services", hsds_services, methods=METHODS, name="hsds_services"),
+    Route("/api/hsds/services/{id}", hsds_service, methods=METHODS, name="hsds_service"),
+    Route("/api/hsds/organizations", hsds_organizations, methods=METHODS, name="hsds_organizations"),
+    Route("/api/hsds/organizations/{id}", hsds_organization, methods=METHODS, name="hsds_organization"),
+    Route("/api/hsds/service_at_locations", hsds_service_at_locations, methods=METHODS, name="hsds_service_at_locations"),
+    Route("/api/hsds/service_at_locations/{id}", hsds_service_at_location, methods=METHODS, name="hsds_service_at_location"),
+    Route("/api/hsds/taxonomies", hsds_taxonomies, methods=METHODS, name="hsds_taxonomies"),
+    Route("/api/hsds/taxonomies/{id}", hsds_taxonomy, methods=METHODS, name="hsds_taxonomy"),
+    Route("/api/hsds/taxonomy_terms", hsds_taxonomy_terms, methods=METHODS, name="hsds_taxonomy_terms"),
+    Route("/api/hsds/taxonomy_terms/{id}", hsds_taxonomy_term, methods=METHODS, name="hsds_taxonomy_term"),
 ]

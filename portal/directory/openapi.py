@@ -78,10 +78,9 @@ def _description(name: str) -> str:
 def summary_schema(name: str, **extra: dict) -> dict:
     """An object's own fields only (what a list item holds), with `extra` nested objects."""
     specs = fields(name)
-    schema = {"type": "object", "description": _description(name),
-              "properties": {spec.name: _scalar(spec) for spec in specs} | extra,
-              "required": [spec.name for spec in specs if spec.required]}
-    return schema
+    return {"type": "object", "description": _description(name),
+            "properties": {spec.name: _scalar(spec) for spec in specs} | extra,
+            "required": [spec.name for spec in specs if spec.required]}
 
 
 def object_schema(name: str) -> dict:
