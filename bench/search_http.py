@@ -149,6 +149,14 @@ def check_urls(base: str) -> list[float]:
     return alone
 
 
+def _group(path: str) -> str:
+    if "near=" in path:
+        return "near a ZIP"
+    if re.search(r"(category|language|cost|age|open_now)=", path):
+        return "with filters"
+    return "words only" if "page=" not in path else "page 2+"
+
+
 def with_wrk(base: str, seconds: int, connections: int) -> str:
     paths = ", ".join('"' + path.replace('"', '\\"') + '"' for path in URLS)
     with tempfile.NamedTemporaryFile("w", suffix=".lua", delete=False) as script:
@@ -161,54 +169,87 @@ def with_wrk(base: str, seconds: int, connections: int) -> str:
 
 
 def profile_in_process(env: dict) -> None:
-    """Each URL 3 times through the app in this process, with cProfile around the page handler (its thread)."""
+    """Each URL 3 times through the app in this process, one request at a time: first with plain timers around
+    the parts of the page handler (real times), then with cProfile around the handler (its thread)."""
     os.environ.update({k: v for k, v in env.items() if k.startswith("PORTAL_")})
     from starlette.testclient import TestClient
 
     from portal.app import create_app
+    from portal.directory import queries, routes
+    from portal.search.index import SearchIndex
     from portal.security import policies
     from portal.settings import settings_from_env
 
+    parts = {"SearchIndex.search (the index)": (SearchIndex, "search"), "queries.cards (result cards from the DB)": (queries, "cards"),
+             "render (template, incl. highlight)": (routes, "render"), "queries.categories (filter choices)": (queries, "categories")}
+    spent = dict.fromkeys(parts, 0.0)
+    search_label = next(iter(parts))
+    by_group: dict[str, list] = {}
+
+    def timed(label, function):
+        def wrapper(*args, **kwargs):
+            started = time.perf_counter()
+            try:
+                return function(*args, **kwargs)
+            finally:
+                spent[label] += time.perf_counter() - started
+        return wrapper
+
     profiler = cProfile.Profile()
     original = policies.run_in_threadpool
+    handler = {"seconds": 0.0}
 
-    async def profiled(func, *args, **kwargs):
+    async def around_handler(func, *args, **kwargs):
         def run(*a, **k):
-            profiler.enable()
+            started = time.perf_counter()
+            if handler.get("profile"):
+                profiler.enable()
             try:
                 return func(*a, **k)
             finally:
-                profiler.disable()
+                if handler.get("profile"):
+                    profiler.disable()
+                handler["seconds"] += time.perf_counter() - started
         return await original(run, *args, **kwargs)
 
+    requests = 3 * len(URLS)
     with TestClient(create_app(settings_from_env())) as client:
         for path in URLS:
             client.get(path)  # warm
-        policies.run_in_threadpool = profiled
+        originals = {label: getattr(owner, name) for label, (owner, name) in parts.items()}
+        policies.run_in_threadpool = around_handler
         try:
+            for label, (owner, name) in parts.items():
+                setattr(owner, name, timed(label, originals[label]))
             started = time.perf_counter()
             for _ in range(3):
                 for path in URLS:
+                    before, request_started = spent[search_label], time.perf_counter()
                     client.get(path)
+                    group = by_group.setdefault(_group(path), [0, 0.0, 0.0])
+                    group[0] += 1
+                    group[1] += time.perf_counter() - request_started
+                    group[2] += spent[search_label] - before
             elapsed = time.perf_counter() - started
+            for label, (owner, name) in parts.items():
+                setattr(owner, name, originals[label])
+            handler["profile"] = True
+            for _ in range(3):
+                for path in URLS:
+                    client.get(path)
         finally:
             policies.run_in_threadpool = original
-    requests = 3 * len(URLS)
-    stats = pstats.Stats(profiler)
-    total = sum(tt for (_, _, _), (_, _, tt, _, _) in stats.stats.items())
-    print(f"\nin-process, one request at a time: {1000 * elapsed / requests:.1f} ms per request through the whole app,"
-          f" {1000 * total / requests:.1f} ms of it in the page handler (profiled, so slower than real)")
-
-    def cumulative(file_end: str, name: str) -> float:
-        return sum(ct for (file, _, func), (_, _, _, ct, _) in stats.stats.items() if file.endswith(file_end) and func == name)
-
-    parts = [("SearchIndex.search (the index)", "search/index.py", "search"), ("queries.cards (result cards from the DB)", "directory/queries.py", "cards"),
-             ("render (the template)", "portal/rendering.py", "render"), ("queries.categories (filter choices)", "directory/queries.py", "categories"),
-             ("queries.category_codes", "directory/queries.py", "category_codes"), ("read_filters (incl. ZIP lookup)", "directory/filters.py", "read_filters")]
-    for label, file_end, name in parts:
-        spent = cumulative(file_end, name)
-        print(f"  {label:<44}{1000 * spent / requests:8.1f} ms per request ({100 * spent / total:4.0f}%)")
-    stats.strip_dirs().sort_stats("cumulative").print_stats(25)
+            for label, (owner, name) in parts.items():
+                setattr(owner, name, originals[label])
+    print(f"\nin-process, one request at a time, {requests} requests: {1000 * elapsed / requests:.1f} ms per request through the"
+          f" whole app, of which the page handler (not profiled):")
+    for label, seconds in spent.items():
+        print(f"  {label:<44}{1000 * seconds / requests:8.1f} ms per request")
+    print(f"  {'everything else in the app (middleware, ...)':<44}{1000 * (elapsed - sum(spent.values())) / requests:8.1f} ms per request")
+    for name, (count, seconds, searching) in by_group.items():
+        print(f"  URLs {name:<20}{count:>4} requests: {1000 * seconds / count:6.1f} ms per request, of which search {1000 * searching / count:6.1f} ms")
+    print("cProfile of the page handler, second pass (profiling slows Python-heavy code such as Whoosh's matchers 2-3x):")
+    pstats.Stats(profiler).strip_dirs().sort_stats("cumulative").print_stats(25)
 
 
 def main() -> int:

@@ -14,7 +14,7 @@ from jsonschema import Draft202012Validator, FormatChecker
 from sqlalchemy import event, select
 from sqlalchemy.engine import Engine
 
-from portal.directory.api import organization_items, service_at_location_items, service_items
+from portal.directory.api_records import organization_items, service_at_location_items, service_items
 from portal.directory.hsds_commands import import_hsds
 from portal.directory.hsds_spec import EXTENSIONS, OBJECTS, PORTAL_TAXONOMY_ID
 from portal.directory.models import Organization, Service, ServiceAtLocation

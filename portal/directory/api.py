@@ -10,9 +10,7 @@ import json
 import math
 import re
 import uuid
-from collections import defaultdict
 from dataclasses import dataclass
-from datetime import UTC, datetime
 from functools import wraps
 
 from sqlalchemy import and_, func, or_, select, true
@@ -20,13 +18,16 @@ from starlette.responses import JSONResponse, Response, StreamingResponse
 from starlette.routing import Route
 
 from portal.directory.filters import zip_centre
-from portal.directory.hsds_json import Documents, portal_taxonomy_rows, rows_by_id
-from portal.directory.hsds_spec import EXTENSIONS, PORTAL_TAXONOMY_ID, fields
-from portal.directory.hsds_values import to_json
+from portal.directory.hsds_json import Documents, portal_taxonomy_rows
+from portal.directory.hsds_spec import EXTENSIONS, PORTAL_TAXONOMY_ID
 from portal.directory.models import Address, Attribute, Location, Organization, Service, ServiceAtLocation, Taxonomy, TaxonomyTerm
-from portal.directory.openapi import HSDS_VERSION, NDJSON, PARAMETERS, SEARCH_LIMIT, document
+from portal.directory.api_params import ApiError, Paging, not_found, paging_from, param, record_id
+from portal.directory.api_records import (
+    organization_items, our_rows, scalars, service_at_location_items, service_items, taxonomy_items,
+    taxonomy_term_items,
+)
+from portal.directory.openapi import HSDS_VERSION, NDJSON, SEARCH_LIMIT, document
 from portal.directory.search_documents import SEARCHABLE_STATUSES
-from portal.forms import query_text
 from portal.search import geo
 from portal.search.index import IndexUnavailable, SearchRequest
 from portal.security.policies import PUBLIC, guarded
@@ -37,17 +38,7 @@ PREFLIGHT = {**HEADERS, "Access-Control-Allow-Methods": "GET, HEAD, OPTIONS", "A
 METHODS = ["GET", "HEAD", "OPTIONS"]
 STREAM_BATCH = 100
 METRES_PER_MILE = 1609.344
-_UUID = re.compile(r"[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}", re.ASCII)
-_INTEGER = re.compile(r"\d{1,9}", re.ASCII)
-_NUMBER = re.compile(r"-?\d{1,12}(\.\d{1,12})?([eE][+-]?\d{1,3})?", re.ASCII)
-_DATE_TIME = re.compile(r"\d{4}-\d{2}-\d{2}[Tt]\d{2}:\d{2}:\d{2}(\.\d{1,9})?([Zz]|[+-]\d{2}:\d{2})", re.ASCII)
 _ZIP = re.compile(r"\d{5}", re.ASCII)
-
-
-class ApiError(Exception):
-    def __init__(self, status: int, message: str):
-        super().__init__(message)
-        self.status, self.message = status, message
 
 
 def _json(data, status: int = 200) -> JSONResponse:
@@ -66,79 +57,6 @@ def _api(handler):
         except ApiError as error:
             return _json({"error": error.message}, error.status)
     return answer
-
-
-def param(params, name: str):
-    """A query parameter checked against its schema in PARAMETERS; raises ApiError(400) when it does not fit."""
-    schema, _ = PARAMETERS[name]
-    raw = params.get(name)
-    kind, fmt = schema["type"], schema.get("format")
-    if kind == "string" and not fmt and "enum" not in schema:
-        return query_text(params, name, 200)
-    if raw is None:
-        return schema.get("default")
-    if kind == "integer":
-        low, high = schema["minimum"], schema["maximum"]
-        if not _INTEGER.fullmatch(raw) or not low <= int(raw) <= high:
-            raise ApiError(400, f"{name} must be a whole number from {low} to {high}, not {raw[:40]!r}.")
-        return int(raw)
-    if kind == "number":
-        high = schema["maximum"]
-        if not _NUMBER.fullmatch(raw) or not 0 < float(raw) <= high:
-            raise ApiError(400, f"{name} must be a number of metres above 0 and at most {high}, not {raw[:40]!r}.")
-        return float(raw)
-    if kind == "boolean":
-        if raw not in ("true", "false"):
-            raise ApiError(400, f"{name} must be true or false, not {raw[:40]!r}.")
-        return raw == "true"
-    if "enum" in schema:
-        if raw not in schema["enum"]:
-            raise ApiError(400, f"{name} must be one of {', '.join(schema['enum'])}, not {raw[:40]!r}.")
-        return raw
-    if fmt == "uuid":
-        if not _UUID.fullmatch(raw):
-            raise ApiError(400, f"{name} must be a UUID, not {raw[:40]!r}.")
-        return uuid.UUID(raw)
-    if fmt == "date-time":
-        try:
-            if not _DATE_TIME.fullmatch(raw):
-                raise ValueError
-            return datetime.fromisoformat(raw.upper().replace("Z", "+00:00")).astimezone(UTC)
-        except (ValueError, OverflowError):  # OverflowError: year 1 or 9999 moved past the calendar's end
-            raise ApiError(400, f"{name} must be a date and time with a time zone, like 2026-01-31T00:00:00Z, not {raw[:40]!r}.") from None
-    raise AssertionError(f"no rule for the parameter {name}")
-
-
-def _id(request) -> uuid.UUID:
-    raw = request.path_params["id"]
-    if not _UUID.fullmatch(raw):
-        raise ApiError(404, f"There is no record with the id {raw[:40]!r}: ids are UUIDs.")
-    return uuid.UUID(raw)
-
-
-def _not_found(what: str, record_id: uuid.UUID) -> ApiError:
-    return ApiError(404, f"There is no {what} with the id {record_id}.")
-
-
-@dataclass
-class Paging:
-    number: int
-    per_page: int
-    stream: bool
-
-    @property
-    def offset(self) -> int:
-        return (self.number - 1) * self.per_page
-
-    def envelope(self, total: int, contents: list) -> dict:
-        pages = math.ceil(total / self.per_page)
-        return {"total_items": total, "total_pages": pages, "page_number": self.number, "size": len(contents),
-                "first_page": self.number == 1, "last_page": self.number >= pages, "empty": not contents,
-                "contents": contents}
-
-
-def _paging(params) -> Paging:
-    return Paging(param(params, "page"), param(params, "per_page"), param(params, "format") == "ndjson")
 
 
 @dataclass
@@ -237,87 +155,6 @@ def _service_search(request, text: str) -> tuple[list | None, list]:
     return [uuid.UUID(hit.id) for hit in found.hits], searchable
 
 
-def _scalars(name: str, row: dict) -> dict:
-    return {spec.name: to_json(row[spec.name]) for spec in fields(name) if row.get(spec.name) is not None}
-
-
-def _ours(name: str) -> dict:
-    taxonomy, terms = portal_taxonomy_rows()
-    return {row["id"]: row for row in ([taxonomy] if name == "taxonomy" else terms)}
-
-
-def _rows(db, name: str, ids: list) -> list[dict]:
-    found = rows_by_id(db, name, ids)
-    if name in {"taxonomy", "taxonomy_term"}:
-        found = _ours(name) | found
-    return [found[i] for i in ids if i in found]
-
-
-def _attach(db, docs: list[dict], rows: list[dict], name: str, column: str) -> None:
-    related = rows_by_id(db, name, {row[column] for row in rows if row[column]})
-    for doc, row in zip(docs, rows, strict=True):
-        if row[column] in related:
-            doc[name] = _scalars(name, related[row[column]])
-
-
-def service_items(db, ids: list, shape: str = "list") -> list[dict]:
-    """Services as `minimal` (own fields), `list` (with organization and program) or `full` (all nested)."""
-    if shape == "full":
-        return Documents(db).services(ids)
-    rows = _rows(db, "service", ids)
-    docs = [_scalars("service", row) for row in rows]
-    if shape == "list":
-        _attach(db, docs, rows, "organization", "organization_id")
-        _attach(db, docs, rows, "program", "program_id")
-    return docs
-
-
-def organization_items(db, ids: list, full: bool = False, full_service: bool = False) -> list[dict]:
-    rows = _rows(db, "organization", ids)
-    if not (full or full_service):
-        return [_scalars("organization", row) for row in rows]
-    docs = Documents(db).build("organization", rows)
-    provided = db.execute(select(Service.id, Service.organization_id).where(Service.organization_id.in_(ids))
-                          .order_by(Service.name, Service.id)).all()
-    services = dict(zip([s for s, _ in provided], service_items(db, [s for s, _ in provided], "full" if full_service else "minimal"), strict=True))
-    by_organization = defaultdict(list)
-    for service_id, organization_id in provided:
-        by_organization[organization_id].append(services[service_id])
-    for doc, row in zip(docs, rows, strict=True):
-        doc["services"] = by_organization[row["id"]]
-    return docs
-
-
-def service_at_location_items(db, ids: list, full: bool = False) -> list[dict]:
-    rows = _rows(db, "service_at_location", ids)
-    service_ids = list(dict.fromkeys(row["service_id"] for row in rows))
-    if full:
-        docs = Documents(db).build("service_at_location", rows)
-        service_rows = _rows(db, "service", service_ids)
-        # Built as seen from the place: without its other places, and its organization kept lean.
-        services = dict(zip(service_ids, Documents(db).build("service", service_rows, path=("service_at_location",)), strict=True))
-    else:
-        docs = [_scalars("service_at_location", row) for row in rows]
-        _attach(db, docs, rows, "location", "location_id")
-        services = dict(zip(service_ids, service_items(db, service_ids), strict=True))
-    for doc, row in zip(docs, rows, strict=True):
-        doc["service"] = services[row["service_id"]]
-    return docs
-
-
-def taxonomy_term_items(db, ids: list) -> list[dict]:
-    docs = Documents(db).build("taxonomy_term", _rows(db, "taxonomy_term", ids))
-    ours = _scalars("taxonomy", _ours("taxonomy")[PORTAL_TAXONOMY_ID])
-    for doc in docs:
-        if doc.get("taxonomy_id") == str(PORTAL_TAXONOMY_ID) and "taxonomy_detail" not in doc:
-            doc["taxonomy_detail"] = ours
-    return docs
-
-
-def taxonomy_items(db, ids: list) -> list[dict]:
-    return Documents(db).build("taxonomy", _rows(db, "taxonomy", ids))
-
-
 @guarded(PUBLIC)
 @_api
 def hsds_root(request):
@@ -343,8 +180,8 @@ def hsds_profile(request):
     return _json({
         "name": "Community health portal", "hsds_version": HSDS_VERSION,
         "description": "Plain HSDS 3.1. Facts HSDS has no field for are attributes (link_entity, value) against the terms of our taxonomy below.",
-        "taxonomy": _scalars("taxonomy", taxonomy),
-        "extensions": [{"object": e.object, "taxonomy_term": _scalars("taxonomy_term", by_id[e.term_id]),
+        "taxonomy": scalars("taxonomy", taxonomy),
+        "extensions": [{"object": e.object, "taxonomy_term": scalars("taxonomy_term", by_id[e.term_id]),
                         **({"values": list(e.allowed)} if e.allowed else {})} for e in EXTENSIONS],
     })
 
@@ -354,7 +191,7 @@ def hsds_profile(request):
 def hsds_services(request):
     """A page of services (or all of them as NDJSON), filtered by words, category, organization or change date."""
     params = request.query_params
-    paging, minimal, full = _paging(params), param(params, "minimal"), param(params, "full")
+    paging, minimal, full = paging_from(params), param(params, "minimal"), param(params, "full")
     if minimal and full:
         raise ApiError(400, "Ask for minimal or full services, not both.")
     conditions = _service_filters(params)
@@ -368,11 +205,11 @@ def hsds_services(request):
 @_api
 def hsds_service(request):
     """One service with everything about it nested: organization, places, hours, phones, costs, categories."""
-    service_id = _id(request)
+    service_id = record_id(request)
     with request.state.sessions() as db:
         found = Documents(db).services([service_id])
     if not found:
-        raise _not_found("service", service_id)
+        raise not_found("service", service_id)
     return _json(found[0])
 
 
@@ -381,7 +218,7 @@ def hsds_service(request):
 def hsds_organizations(request):
     """A page of organizations (or all of them as NDJSON), filtered by name or category."""
     params = request.query_params
-    paging, full, full_service = _paging(params), param(params, "full"), param(params, "full_service")
+    paging, full, full_service = paging_from(params), param(params, "full"), param(params, "full_service")
     conditions = []
     if text := param(params, "search"):
         conditions.append(_words_in((Organization.name,), text))
@@ -397,12 +234,12 @@ def hsds_organizations(request):
 @_api
 def hsds_organization(request):
     """One organization nested with its places, programs and contacts, and the services it provides."""
-    organization_id = _id(request)
+    organization_id = record_id(request)
     full_service = param(request.query_params, "full_service")
     with request.state.sessions() as db:
         found = organization_items(db, [organization_id], full=True, full_service=full_service)
     if not found:
-        raise _not_found("organization", organization_id)
+        raise not_found("organization", organization_id)
     return _json(found[0])
 
 
@@ -435,7 +272,7 @@ def _postcode(code: str):
 def hsds_service_at_locations(request):
     """A page of services at places (or all as NDJSON), filtered like services and by postcode or distance."""
     params = request.query_params
-    paging, full = _paging(params), param(params, "full")
+    paging, full = paging_from(params), param(params, "full")
     postcode, proximity = param(params, "postcode"), param(params, "proximity")
     centre = None
     if proximity is not None:
@@ -468,11 +305,11 @@ def hsds_service_at_locations(request):
 @_api
 def hsds_service_at_location(request):
     """One service at one place, nested: the place with its address and hours, and the service."""
-    link_id = _id(request)
+    link_id = record_id(request)
     with request.state.sessions() as db:
         found = service_at_location_items(db, [link_id], full=True)
     if not found:
-        raise _not_found("service at location", link_id)
+        raise not_found("service at location", link_id)
     return _json(found[0])
 
 
@@ -481,9 +318,9 @@ def hsds_service_at_location(request):
 def hsds_taxonomies(request):
     """A page of taxonomies (or all as NDJSON), optionally those with words in their name."""
     params = request.query_params
-    paging, text = _paging(params), param(params, "search")
+    paging, text = paging_from(params), param(params, "search")
     conditions = [_words_in((Taxonomy.name,), text)] if text else []
-    ours = [row["id"] for row in _ours("taxonomy").values() if _plain_match(row["name"], text)]
+    ours = [row["id"] for row in our_rows("taxonomy").values() if _plain_match(row["name"], text)]
     selection = Selection(Taxonomy.id, select(Taxonomy.id).where(*conditions, Taxonomy.id.not_in(ours)), (Taxonomy.name, Taxonomy.id), first=tuple(ours))
     return _answer(request, selection, paging, taxonomy_items)
 
@@ -496,11 +333,11 @@ def _plain_match(name: str, text: str) -> bool:
 @_api
 def hsds_taxonomy(request):
     """One taxonomy."""
-    taxonomy_id = _id(request)
+    taxonomy_id = record_id(request)
     with request.state.sessions() as db:
         found = taxonomy_items(db, [taxonomy_id])
     if not found:
-        raise _not_found("taxonomy", taxonomy_id)
+        raise not_found("taxonomy", taxonomy_id)
     return _json(found[0])
 
 
@@ -509,7 +346,7 @@ def hsds_taxonomy(request):
 def hsds_taxonomy_terms(request):
     """A page of taxonomy terms (or all as NDJSON), by taxonomy, parent, top level or words in their name."""
     params = request.query_params
-    paging, text = _paging(params), param(params, "search")
+    paging, text = paging_from(params), param(params, "search")
     taxonomy_id, parent_id, top_only = param(params, "taxonomy_id"), param(params, "parent_id"), param(params, "top_only")
     conditions = [_words_in((TaxonomyTerm.name,), text)] if text else []
     if taxonomy_id:
@@ -518,7 +355,7 @@ def hsds_taxonomy_terms(request):
         conditions.append(TaxonomyTerm.parent_id == parent_id)
     if top_only:
         conditions.append(TaxonomyTerm.parent_id.is_(None))
-    ours = [row["id"] for row in _ours("taxonomy_term").values()
+    ours = [row["id"] for row in our_rows("taxonomy_term").values()
             if _plain_match(row["name"], text) and taxonomy_id in (None, PORTAL_TAXONOMY_ID) and not parent_id]
     selection = Selection(TaxonomyTerm.id, select(TaxonomyTerm.id).where(*conditions, TaxonomyTerm.id.not_in(ours)),
                           (TaxonomyTerm.name, TaxonomyTerm.id), first=tuple(ours))
@@ -529,11 +366,11 @@ def hsds_taxonomy_terms(request):
 @_api
 def hsds_taxonomy_term(request):
     """One taxonomy term, with its taxonomy."""
-    term_id = _id(request)
+    term_id = record_id(request)
     with request.state.sessions() as db:
         found = taxonomy_term_items(db, [term_id])
     if not found:
-        raise _not_found("taxonomy term", term_id)
+        raise not_found("taxonomy term", term_id)
     return _json(found[0])
 
 

@@ -11,7 +11,7 @@ from urllib.parse import urlsplit
 from portal.directory.hsds_spec import MAX_TEXT, Field
 
 _DATE = re.compile(r"\d{4}-\d{2}-\d{2}")
-_TIME = re.compile(r"([01]\d|2[0-3]):[0-5]\d(:[0-5]\d(\.\d+)?)?(Z|[+-]([01]\d|2[0-3]):[0-5]\d)?")
+TIME_OF_DAY = re.compile(r"([01]\d|2[0-3]):[0-5]\d(:[0-5]\d(\.\d+)?)?(Z|[+-]([01]\d|2[0-3]):[0-5]\d)?")
 _EMAIL = re.compile(r"[^@\s]+@[^@\s]+\.[^@\s]+")
 
 
@@ -76,7 +76,7 @@ def _datetime(_field, text):
 
 
 def _time(_field, text):
-    if not _TIME.fullmatch(text):
+    if not TIME_OF_DAY.fullmatch(text):
         raise BadValue(f"must be a time of day as HH:MM, not {text[:40]!r}")
     return text
 

@@ -13,7 +13,7 @@ from functools import cache
 from portal.directory.hsds_spec import (
     NESTED_LISTS, NESTED_OBJECTS, OBJECTS, WITHOUT_ATTRIBUTES, WITHOUT_METADATA, Field, fields,
 )
-from portal.directory.hsds_values import _TIME
+from portal.directory.hsds_values import TIME_OF_DAY
 
 HSDS_VERSION = "3.1"
 DEFAULT_PER_PAGE = 50
@@ -67,7 +67,7 @@ def _scalar(spec: Field) -> dict:
     if spec.kind == "enum":
         schema["enum"] = list(spec.choices)
     if spec.kind == "time":
-        schema["pattern"] = f"^{_TIME.pattern}$"
+        schema["pattern"] = f"^{TIME_OF_DAY.pattern}$"
     return schema
 
 
