@@ -29,6 +29,7 @@ from portal.directory import api as directory_api
 from portal.directory import feedback_routes as directory_feedback
 from portal.directory import routes as directory
 from portal.directory.engine import directory_index, directory_indexer
+from portal.directory.expiring import Expiring
 from portal.housekeeping import prune
 from portal.i18n import LanguageMiddleware
 from portal.notifications import routes as notifications
@@ -121,6 +122,8 @@ def create_app(settings: Settings) -> Starlette:
     app.state.templates = create_templates(role_names=RoleNames())
     app.state.passwords = Passwords(settings.argon2_time_cost, settings.argon2_memory_cost)
     app.state.oidc = oidc.create_oidc_client(settings)
+    # The directory's category menu changes only with imports and edits: a minute old is fine.
+    app.state.category_menu = Expiring(seconds=60)
     return app
 
 

@@ -14,7 +14,7 @@ from portal.i18n import _
 WITHIN_CHOICES = (1, 2, 5, 10, 25, 50)
 DEFAULT_WITHIN = 10
 MAX_PAGE = 50
-PER_PAGE = 20
+PER_PAGE = 10  # a phone screen or two; more pages are a tap away
 _ZIP = re.compile(r"\d{5}")
 _LANGUAGE = re.compile(r"[a-z]{2}")
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+from functools import lru_cache
 
 from markupsafe import Markup, escape
 
@@ -13,14 +14,28 @@ SNIPPET = 220
 _WORD = re.compile(r"\w+")
 
 
-def highlight(text: str, query: str, length: int = SNIPPET) -> Markup:
-    """A snippet of `text` around the first searched word, each searched word (or synonym) in <mark>."""
+def highlighter(query: str):
+    """A function marking, in a listing's text, the words of `query` and their synonyms (worked out once)."""
     wanted = set()
     synonyms = directory_synonyms()
     for term in terms(query):
         for alternative in synonyms.alternatives((term,)):
             wanted.update(alternative)
-    words = [(m.start(), m.end()) for m in _WORD.finditer(text) if wanted and set(terms(m.group())) & wanted]
+    return lambda text, length=SNIPPET: _mark(text or "", wanted, length)
+
+
+def highlight(text: str, query: str, length: int = SNIPPET) -> Markup:
+    """A snippet of `text` around the first searched word, each searched word (or synonym) in <mark>."""
+    return highlighter(query)(text, length)
+
+
+@lru_cache(maxsize=50_000)
+def _stems(word: str) -> frozenset[str]:
+    return frozenset(terms(word))
+
+
+def _mark(text: str, wanted: set[str], length: int) -> Markup:
+    words = [(m.start(), m.end()) for m in _WORD.finditer(text) if wanted and _stems(m.group()) & wanted]
     start = 0
     if len(text) > length:
         first = words[0][0] if words else 0

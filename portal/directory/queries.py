@@ -25,43 +25,33 @@ from portal.search.analysis import terms
 
 @dataclass
 class Card:
-    """One search result, as the results list shows it."""
+    """One search result, as the results list shows it, from the facts stored with its search document."""
 
-    service: Service
-    organization: Organization | None
+    id: uuid.UUID
+    facts: dict
     distance: float | None
     status_text: str
     today: str
-    phone: Phone | None
-    languages: list[str]
-    free: bool
-    cost: str
-    city: str
+    verified: date | None
 
 
-def cards(db: Session, ids: list[uuid.UUID], distances: dict, at: datetime, zone: str) -> list[Card]:
+def card(service_id: uuid.UUID, facts: dict, distance: float | None, at: datetime, zone: str) -> Card:
+    places = [hours_.from_json(h) for h in facts["hours"]]
+    first = places[0] if places else hours_.Hours(zone=zone)
+    local = at.astimezone(ZoneInfo(first.zone))
+    return Card(
+        id=service_id, facts=facts, distance=distance,
+        status_text=describe_status(hours_.status(places, at), at, first.zone),
+        today=", ".join(span(opens, closes, first.zone) for opens, closes in first.intervals(local.date())),
+        verified=date.fromisoformat(facts["verified"]) if facts["verified"] else None,
+    )
+
+
+def stored_facts(db: Session, ids: list[uuid.UUID], zone: str) -> dict[uuid.UUID, dict]:
+    """Card facts read from the tables, for when the search index cannot give them."""
     facts = ServiceFacts.load(db, ids, zone)
-    services = {s.id: s for s in db.exec(select(Service).where(Service.id.in_(ids)))}
-    result = []
-    for service_id in ids:
-        service = services.get(service_id)
-        if service is None:  # removed since the index was last updated
-            continue
-        places = facts.hours[service_id]
-        first = places[0] if places else hours_.Hours(zone=zone)
-        local = at.astimezone(ZoneInfo(first.zone))
-        cities = [address.city for _, _, address in facts.places[service_id] if address]
-        costs = facts.costs[service_id]
-        result.append(Card(
-            service=service, organization=facts.organizations.get(service.organization_id),
-            distance=distances.get(service_id), status_text=describe_status(hours_.status(places, at), at, first.zone),
-            today=", ".join(span(opens, closes, first.zone) for opens, closes in first.intervals(local.date())),
-            phone=next((p for p in facts.phones[service_id] if (p.type or "voice") != "fax"), None),
-            languages=[l.name or l.code for l in facts.languages[service_id]],
-            free=facts.is_free(service_id), cost=next((c.option for c in costs if c.option and c.amount != 0), ""),
-            city=cities[0] if cities else "",
-        ))
-    return result
+    services = db.exec(select(Service).where(Service.id.in_(ids))).all()
+    return {service.id: facts.card_facts(service) for service in services}
 
 
 @dataclass

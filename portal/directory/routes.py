@@ -15,7 +15,7 @@ from portal.clock import now
 from portal.directory import hours as hours_
 from portal.directory import queries
 from portal.directory.filters import PER_PAGE, WITHIN_CHOICES, category_id, read_filters
-from portal.directory.highlight import highlight
+from portal.directory.highlight import highlighter
 from portal.directory.hours_text import CAPACITY_LABELS, describe_status, span
 from portal.directory.languages import LANGUAGE_CHOICES
 from portal.directory.models import PROBLEM_KINDS, ProblemReport
@@ -39,7 +39,7 @@ def search_results(request):
     settings = request.app.state.settings
     filters = read_filters(request.query_params)
     with request.state.sessions() as db:
-        category_choices = queries.categories(db)
+        category_choices = request.app.state.category_menu.get(lambda: queries.categories(db))
         tags = []
         if filters.category:
             term_id = category_id(filters.category, queries.category_codes(db))
@@ -63,17 +63,17 @@ def search_results(request):
             offset=(filters.page - 1) * PER_PAGE, limit=PER_PAGE,
         )
         limited, nothing_to_search = False, False
-        distances: dict = {}
         try:
             found = request.state.directory_index.search(request_)
-            ids = [uuid.UUID(hit.id) for hit in found.hits]
-            distances = {uuid.UUID(hit.id): hit.distance for hit in found.hits if hit.distance is not None}
+            hits = [(uuid.UUID(hit.id), hit.stored, hit.distance) for hit in found.hits]
             more, total, nothing_to_search = found.more, found.total, found.nothing_to_search
         except IndexUnavailable as error:
             log.warning("directory search is limited: %s", error)
             limited, total = True, None
             ids, more = queries.fallback_search(db, filters.q, request_.offset, PER_PAGE)
-        results = queries.cards(db, ids, distances, at, settings.timezone)
+            facts = queries.stored_facts(db, ids, settings.timezone)
+            hits = [(service_id, facts[service_id], None) for service_id in ids if service_id in facts]
+    results = [queries.card(service_id, facts, distance, at, settings.timezone) for service_id, facts, distance in hits]
     if filters.q and not results and filters.page == 1 and not filters.errors and not limited:
         with request.state.sessions.begin() as db:
             queries.record_miss(db, filters.q, at.astimezone(settings.zone).date())
@@ -81,14 +81,14 @@ def search_results(request):
         "filters": filters, "params": filters.params(), "results": results, "total": total,
         "page": Page(filters.page, PER_PAGE, has_next=more), "limited": limited, "nothing_to_search": nothing_to_search,
         "categories": category_choices, "language_choices": LANGUAGE_CHOICES, "capacity_labels": CAPACITY_LABELS, "within_choices": WITHIN_CHOICES,
-        "highlight": lambda text: highlight(text or "", filters.q), "now": at,
+        "highlight": highlighter(filters.q), "now": at,
     }
     return render(request, "directory/search_results.html", context, fragment="directory")
 
 
 def _open_check(local: datetime | None, at: datetime):
     def accept(stored: dict) -> bool:
-        places = [hours_.from_json(h) for h in stored.get("h", [])]
+        places = [hours_.from_json(h) for h in stored.get("hours", [])]
         if local is None:
             return hours_.is_open(places, at)
         return any(hours_.is_open([h], local.replace(tzinfo=ZoneInfo(h.zone))) for h in places)

@@ -16,6 +16,7 @@ from portal.directory.models import (
 
 INDEX_NAME = "directory"
 SEARCHABLE_STATUSES = ("active", "temporarily closed")
+CARD_TEXT = 600  # characters of the description kept for a result's snippet
 
 
 def all_ids(db: Session) -> list[str]:
@@ -67,12 +68,16 @@ class ServiceFacts:
                 addresses[address.location_id] = address
         sal_ids = [sal.id for sal, _ in rows]
         schedules = defaultdict(list)
-        query = select(Schedule).where(
-            Schedule.service_at_location_id.in_(sal_ids) | Schedule.location_id.in_(location_ids) | Schedule.service_id.in_(service_ids))
-        for schedule in db.exec(query.order_by(Schedule.id)):
-            key = ("sal", schedule.service_at_location_id) if schedule.service_at_location_id else \
-                  ("location", schedule.location_id) if schedule.location_id else ("service", schedule.service_id)
-            schedules[key].append(schedule.model_dump())
+        # Each schedule belongs to its most specific owner: a place of a service, a location, or a service.
+        table = Schedule.__table__
+        query = select(table).where(
+            table.c.service_at_location_id.in_(sal_ids)
+            | (table.c.service_at_location_id.is_(None) & table.c.location_id.in_(location_ids))
+            | (table.c.service_at_location_id.is_(None) & table.c.location_id.is_(None) & table.c.service_id.in_(service_ids)))
+        for schedule in db.execute(query.order_by(table.c.id)).mappings():
+            key = ("sal", schedule["service_at_location_id"]) if schedule["service_at_location_id"] else \
+                  ("location", schedule["location_id"]) if schedule["location_id"] else ("service", schedule["service_id"])
+            schedules[key].append(schedule)
         for sal, location in rows:
             facts.places[sal.service_id].append((sal, location, addresses.get(location.id)))
             own = schedules.get(("sal", sal.id)) or schedules.get(("location", location.id)) or schedules.get(("service", sal.service_id), [])
@@ -100,15 +105,22 @@ class ServiceFacts:
         for sal, location in rows:
             owners.setdefault(("sal", sal.id), []).append(sal.service_id)
             owners.setdefault(("location", location.id), []).append(sal.service_id)
-        ids = {owner_id for _, owner_id in owners}
-        query = select(Phone).where(Phone.service_id.in_(ids) | Phone.service_at_location_id.in_(ids)
-                                    | Phone.location_id.in_(ids) | Phone.organization_id.in_(ids)).order_by(Phone.id)
+        def ids(kind):
+            return [owner_id for owner_kind, owner_id in owners if owner_kind == kind]
+        # A phone belongs to its most specific owner; a location's or organisation's own phones have no service.
+        query = select(Phone).where(
+            Phone.service_id.in_(ids("service")) | Phone.service_at_location_id.in_(ids("sal"))
+            | (Phone.service_id.is_(None) & Phone.service_at_location_id.is_(None) & Phone.location_id.in_(ids("location")))
+            | (Phone.service_id.is_(None) & Phone.service_at_location_id.is_(None) & Phone.location_id.is_(None)
+               & Phone.organization_id.in_(ids("organization")))).order_by(Phone.id)
         found = list(db.exec(query))
+        seen = set()
         for kind, column in (("service", "service_id"), ("sal", "service_at_location_id"),
                              ("location", "location_id"), ("organization", "organization_id")):
             for phone in found:
                 for service_id in owners.get((kind, getattr(phone, column)), ()):
-                    if phone not in self.phones[service_id]:
+                    if (service_id, phone.id) not in seen:
+                        seen.add((service_id, phone.id))
                         self.phones[service_id].append(phone)
 
     def is_free(self, service_id: uuid.UUID) -> bool:
@@ -136,5 +148,22 @@ class ServiceFacts:
             "id": str(service.id), "title": service.name, "body": body, "sort": service.name, "tags": sorted(tags),
             "low": service.minimum_age, "high": service.maximum_age,
             "points": [(l.latitude, l.longitude) for _, l, _ in places if l.latitude is not None and l.longitude is not None],
-            "stored": {"h": [hours_.to_json(h) for h in self.hours[service.id]]},
+            "stored": self.card_facts(service),
+        }
+
+    def card_facts(self, service: Service) -> dict:
+        """What a result card shows, kept with the search document so a results page reads no tables."""
+        organization = self.organizations.get(service.organization_id)
+        cities = [address.city for _, _, address in self.places[service.id] if address and address.city]
+        phone = next((p for p in self.phones[service.id] if (p.type or "voice") != "fax"), None)
+        costs = self.costs[service.id]
+        return {
+            "name": service.name, "organization": organization.name if organization else "",
+            "description": (service.description or "")[:CARD_TEXT], "status": service.status,
+            "city": cities[0] if cities else "", "phone": phone.number if phone else "",
+            "phone_type": (phone.type or "voice") if phone else "",
+            "languages": [language.name or language.code for language in self.languages[service.id]],
+            "free": self.is_free(service.id), "cost": next((c.option for c in costs if c.option and c.amount != 0), ""),
+            "capacity": service.capacity_status or "", "verified": service.assured_date.isoformat() if service.assured_date else "",
+            "hours": [hours_.to_json(h) for h in self.hours[service.id]],
         }
