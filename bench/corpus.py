@@ -10,6 +10,9 @@ Run:
       writes the search documents directly, one JSON object a line, as
       portal/directory/search_documents.py builds them from the database (same title, body, tags,
       ages, points and stored hours), without going through a database.
+  .venv/bin/python bench/corpus.py --services 1000 --self-check
+      imports a package into a temporary database and checks that --documents-only gives exactly the
+      documents portal/directory/search_documents.py loads from it (run it after changing either).
 Prints the rows written per file (or the number of documents), how often common words occur, and
 how long it took.
 
@@ -40,6 +43,7 @@ from collections import Counter
 from dataclasses import dataclass, field
 from datetime import date, timedelta
 from pathlib import Path
+from types import SimpleNamespace
 
 ROOT = Path(__file__).resolve().parent.parent
 CATALOG = ROOT / "resources_catalog"
@@ -961,48 +965,78 @@ def write_package(corpus: Corpus, out: Path) -> Counter:
 
 
 def documents(corpus: Corpus):
-    """The search documents of the corpus's searchable services, as portal.directory.search_documents builds them."""
+    """The search documents of the corpus's searchable services, built by portal's own ServiceFacts.document."""
     for bundle in corpus.bundles():
         yield from bundle_documents(corpus, bundle)
 
 
 def bundle_documents(corpus: Corpus, bundle: dict[str, list[dict]]):
-    org = bundle["organization"][0]
+    """Fill a ServiceFacts as ServiceFacts.load would from the database (same rows, same order), then let
+    portal's own code make each document, so documents follow the portal's format as it changes.
+    `--self-check` compares the result with documents loaded from a database that imported the package."""
+    from portal.directory.search_documents import ServiceFacts
+
+    def by_id(rows):
+        return sorted(rows, key=lambda row: row["id"].hex)
+
+    facts = ServiceFacts()
+    facts.organizations = {row["id"]: SimpleNamespace(**row) for row in bundle["organization"]}
+    locations = {row["id"]: SimpleNamespace(timezone=None, **row) for row in bundle["location"]}
+    addresses = {}
+    for row in by_id(bundle["address"]):
+        if row["location_id"] not in addresses or row["address_type"] == "physical":
+            addresses[row["location_id"]] = SimpleNamespace(**row)
+    schedules: dict = {}
+    for row in by_id(bundle["schedule"]):  # each schedule belongs to its most specific owner
+        key = ("sal", row["service_at_location_id"]) if row["service_at_location_id"] else \
+              ("location", row["location_id"]) if row["location_id"] else ("service", row["service_id"])
+        schedules.setdefault(key, []).append(row)
+    sals = [SimpleNamespace(**row) for row in by_id(bundle["service_at_location"])]
+    for sal in sals:
+        location = locations[sal.location_id]
+        facts.places[sal.service_id].append((sal, location, addresses.get(location.id)))
+        own = schedules.get(("sal", sal.id)) or schedules.get(("location", location.id)) or schedules.get(("service", sal.service_id), [])
+        facts.hours[sal.service_id].append(hours_.from_schedules(own, location.timezone or ZONE))
+    capacity = {row["link_id"]: row["value"] for row in bundle["attribute"] if row["taxonomy_term_id"] == CAPACITY_TERM}
+    services = [SimpleNamespace(capacity_status=capacity.get(row["id"]), **row) for row in bundle["service"]]
+    for service in services:
+        if not facts.places[service.id] and schedules.get(("service", service.id)):
+            facts.hours[service.id].append(hours_.from_schedules(schedules[("service", service.id)], ZONE))
+    for row in by_id(bundle["language"]):
+        facts.languages[row["service_id"]].append(SimpleNamespace(**row))
+    for row in by_id(bundle["cost_option"]):
+        facts.costs[row["service_id"]].append(SimpleNamespace(**row))
     terms_by_id = {term.id: term for term in corpus.terms.values()}
-    locations = {row["id"]: row for row in bundle["location"]}
-    cities = {row["location_id"]: row["city"] for row in bundle["address"]}
-    by_service: dict = {}
-    for name in ("service_at_location", "schedule", "language", "cost_option", "attribute"):
-        for row in sorted(bundle[name], key=lambda r: r["id"].hex):
-            owner = row["link_id"] if name == "attribute" else row["service_id"]
-            by_service.setdefault((name, owner), []).append(row)
-    for service in bundle["service"]:
-        if service["status"] not in SEARCHABLE_STATUSES:
-            continue
-        sid = service["id"]
-        sals = by_service.get(("service_at_location", sid), [])
-        schedules = by_service.get(("schedule", sid), [])
-        places = []
-        for sal in sals:
-            own = [r for r in schedules if r["service_at_location_id"] == sal["id"]]
-            places.append(hours_.from_schedules(own, ZONE))
-        if not sals and schedules:
-            places.append(hours_.from_schedules(schedules, ZONE))
-        categories = sorted((terms_by_id[a["taxonomy_term_id"]] for a in by_service.get(("attribute", sid), [])
-                             if a["taxonomy_term_id"] in terms_by_id), key=lambda t: t.name)
-        place_cities = " ".join(dict.fromkeys(cities[s["location_id"]] for s in sals if s["location_id"] in cities))
-        body = " ".join(filter(None, [service["alternate_name"], org["name"], service["description"], service["eligibility_description"],
-                                      " ".join(t.name for t in categories), place_cities]))
-        tags = {f"cat_{t.id.hex}" for t in categories} | {f"cat_{t.parent_id.hex}" for t in categories if t.parent_id}
-        tags |= {f"lang_{c}" for c in dict.fromkeys(l["code"].strip().lower()[:2] for l in by_service.get(("language", sid), []) if l["code"])}
-        if any(c["amount"] == 0 for c in by_service.get(("cost_option", sid), [])):
-            tags.add("cost_free")
-        tags |= hours_.slot_tags(places)
-        points = [(locations[s["location_id"]]["latitude"], locations[s["location_id"]]["longitude"]) for s in sals
-                  if locations[s["location_id"]]["latitude"] is not None]
-        yield {"id": str(sid), "title": service["name"], "body": body, "sort": service["name"], "tags": sorted(tags),
-               "low": service["minimum_age"], "high": service["maximum_age"], "points": points,
-               "stored": {"h": [hours_.to_json(h) for h in places]}}
+    linked = [(row["link_id"], terms_by_id[row["taxonomy_term_id"]]) for row in bundle["attribute"]
+              if row["link_entity"] == "service" and row["taxonomy_term_id"] in terms_by_id]
+    for service_id, term in sorted(linked, key=lambda pair: pair[1].name):
+        facts.categories[service_id].append(term)
+    # Phones, as ServiceFacts._load_phones: the service's own, its places', its locations' and its organisation's.
+    owners: dict = {}
+    for service in services:
+        owners.setdefault(("service", service.id), []).append(service.id)
+        owners.setdefault(("organization", service.organization_id), []).append(service.id)
+    for sal in sals:
+        owners.setdefault(("sal", sal.id), []).append(sal.service_id)
+        owners.setdefault(("location", sal.location_id), []).append(sal.service_id)
+    phones = [SimpleNamespace(**row) for row in by_id(bundle["phone"])]
+    belongs = {
+        "service": lambda p: p.service_id is not None, "sal": lambda p: p.service_at_location_id is not None,
+        "location": lambda p: p.service_id is None and p.service_at_location_id is None and p.location_id is not None,
+        "organization": lambda p: p.service_id is None and p.service_at_location_id is None and p.location_id is None,
+    }
+    seen = set()
+    for kind, column in (("service", "service_id"), ("sal", "service_at_location_id"), ("location", "location_id"), ("organization", "organization_id")):
+        for phone in phones:
+            if not belongs[kind](phone):
+                continue
+            for service_id in owners.get((kind, getattr(phone, column)), ()):
+                if (service_id, phone.id) not in seen:
+                    seen.add((service_id, phone.id))
+                    facts.phones[service_id].append(phone)
+    for service in services:
+        if service.status in SEARCHABLE_STATUSES:
+            yield facts.document(service)
 
 
 def write_documents(corpus: Corpus, out: Path) -> tuple[int, Counter]:
@@ -1017,13 +1051,79 @@ def write_documents(corpus: Corpus, out: Path) -> tuple[int, Counter]:
     return count, words
 
 
+KNOWN_DIFFERENCES = {"stored.phone", "stored.phone_type"}  # see the note self_check prints
+
+
+def _flat(document: dict) -> dict:
+    document = json.loads(json.dumps(document))
+    stored = document.pop("stored", {})
+    return {**document, **{f"stored.{key}": value for key, value in (stored.items() if isinstance(stored, dict) else [("", stored)])}}
+
+
+def self_check(services: int, seed: int) -> int:
+    """Import the package into a fresh SQLite database and compare its search documents with --documents-only's."""
+    import os
+    import subprocess
+    import tempfile
+
+    folder = Path(tempfile.mkdtemp(prefix="portal-corpus-check-"))
+    try:
+        write_package(Corpus(services, seed), folder / "package")
+        env = {**os.environ, "PORTAL_ENV": "development", "PORTAL_DATA_DIR": str(folder)}
+        env.pop("PORTAL_DATABASE_URL", None)
+        portal = Path(sys.executable).parent / "portal"
+        for command in (["migrate"], ["import-hsds", str(folder / "package")]):
+            done = subprocess.run([portal, *command], env=env, capture_output=True, text=True)
+            print(f"portal {command[0]}: {done.stdout.strip().splitlines()[-1] if done.stdout.strip() else done.stderr[-500:]}")
+            if done.returncode:
+                print(done.stdout[-3000:])
+                return 1
+        os.environ.update({"PORTAL_ENV": "development", "PORTAL_DATA_DIR": str(folder)})
+        from portal.database import Sessions, create_database_engine
+        from portal.directory.search_documents import all_ids, load_documents
+        from portal.settings import settings_from_env
+
+        settings = settings_from_env()
+        engine = create_database_engine(settings)
+        with Sessions(engine)() as db:
+            ids = all_ids(db)
+            loaded = {}
+            for start in range(0, len(ids), 500):
+                loaded.update(load_documents(db, ids[start:start + 500], settings.timezone))
+        engine.dispose()
+        mine = {doc["id"]: _flat(doc) for doc in documents(Corpus(services, seed))}
+        loaded = {doc_id: _flat(doc) for doc_id, doc in loaded.items()}
+        fields = sorted({key for doc in loaded.values() for key in doc})
+        differing = {key: [i for i, doc in loaded.items() if doc.get(key) != mine.get(i, {}).get(key)] for key in fields}
+        print(f"self-check: {len(loaded)} documents from the database, {len(mine)} from --documents-only"
+              + ("" if set(loaded) == set(mine) else "; the sets of ids differ"))
+        for key, ids_ in differing.items():
+            if ids_:
+                print(f"  {key}: {len(ids_)} differ, e.g. {ids_[0]}: database {str(loaded[ids_[0]][key])[:120]!r}, ours {str(mine[ids_[0]].get(key))[:120]!r}")
+        bad = [key for key, ids_ in differing.items() if ids_ and key not in KNOWN_DIFFERENCES]
+        if differing.get("stored.phone"):
+            print("  (stored.phone: ServiceFacts._load_phones gives a service the phone of another location or service of its"
+                  " organisation when both are loaded in the same batch, through the phone's organization_id; ours gives"
+                  " the service's own, its places', then the organisation's own line)")
+        print("self-check " + ("passed" if not bad and set(loaded) == set(mine) else f"FAILED on {', '.join(bad)}"))
+        return 0 if not bad and set(loaded) == set(mine) else 1
+    finally:
+        shutil.rmtree(folder, ignore_errors=True)
+
+
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--services", type=int, default=10_000)
-    parser.add_argument("--out", type=Path, required=True)
+    parser.add_argument("--out", type=Path)
     parser.add_argument("--seed", type=int, default=1)
     parser.add_argument("--documents-only", action="store_true", help="write search documents (JSONL) instead of an HSDS package")
+    parser.add_argument("--self-check", action="store_true",
+                        help="import the package into a temporary database and check --documents-only gives the same documents")
     args = parser.parse_args()
+    if args.self_check:
+        return self_check(args.services, args.seed)
+    if args.out is None:
+        parser.error("--out is required")
     started = time.perf_counter()
     corpus = Corpus(args.services, args.seed)
     if args.documents_only:

@@ -13,7 +13,7 @@ from sqlmodel import select
 from portal.directory.models import SearchMiss, Service
 from portal.directory.search_documents import INDEX_NAME
 from portal.search import changes
-from tests.factories import CICERO, EVANSTON, PILSEN, make_category, make_service
+from tests.factories import CICERO, EVANSTON, PILSEN, make_category, make_organisation, make_service
 
 CHICAGO = ZoneInfo("America/Chicago")
 
@@ -181,3 +181,22 @@ def test_a_broken_index_says_search_is_limited_then_rebuilds(client, directory, 
     response = client.get("/directory?q=pantry")
     assert "temporarily limited" not in response.text
     assert names(response) == ["Despensa Comunitaria", "Pilsen Food Pantry"]  # the category "Food pantry" counts too
+
+
+def test_a_card_shows_its_own_phone_not_a_sibling_services(client, db, index_now):
+    from portal.directory.models import Phone
+
+    with db.begin() as s:
+        harbor = make_organisation(s, name="Harbor House")
+        pantry = make_service(s, name="Harbor Pantry", organization=harbor)
+        meals = make_service(s, name="Harbor Meals", organization=harbor)
+        s.exec(select(Phone).where(Phone.service_id == pantry.id)).one().organization_id = harbor.id
+        s.delete(s.exec(select(Phone).where(Phone.service_id == meals.id)).one())
+        s.add(Phone(organization_id=harbor.id, number="(312) 555-0199"))  # the front desk, for every service
+    index_now()
+    page = client.get("/directory?q=meals").text
+    assert "555-0199" in page and "555-0143" not in page
+
+
+def test_words_of_one_synonym_group_are_one_concept(client, directory):
+    assert names(client.get("/directory", params={"q": "food pantry groceries"})) == names(client.get("/directory?q=groceries"))

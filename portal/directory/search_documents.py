@@ -114,14 +114,13 @@ class ServiceFacts:
             | (Phone.service_id.is_(None) & Phone.service_at_location_id.is_(None) & Phone.location_id.is_(None)
                & Phone.organization_id.in_(ids("organization")))).order_by(Phone.id)
         found = list(db.exec(query))
-        seen = set()
         for kind, column in (("service", "service_id"), ("sal", "service_at_location_id"),
                              ("location", "location_id"), ("organization", "organization_id")):
             for phone in found:
+                if _owner(phone) != column:  # a sibling service's phone shares the organisation, not the service
+                    continue
                 for service_id in owners.get((kind, getattr(phone, column)), ()):
-                    if (service_id, phone.id) not in seen:
-                        seen.add((service_id, phone.id))
-                        self.phones[service_id].append(phone)
+                    self.phones[service_id].append(phone)
 
     def is_free(self, service_id: uuid.UUID) -> bool:
         return any(cost.amount == 0 for cost in self.costs[service_id])
@@ -167,3 +166,11 @@ class ServiceFacts:
             "capacity": service.capacity_status or "", "verified": service.assured_date.isoformat() if service.assured_date else "",
             "hours": [hours_.to_json(h) for h in self.hours[service.id]],
         }
+
+
+def _owner(phone: Phone) -> str:
+    """The column naming a phone's most specific owner."""
+    for column in ("service_id", "service_at_location_id", "location_id", "organization_id"):
+        if getattr(phone, column) is not None:
+            return column
+    return ""

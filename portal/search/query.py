@@ -91,7 +91,9 @@ def user_query(text: str, synonyms: Synonyms) -> wq.Query | None:
             parts.append(_match(synonyms.alternatives(words)))
         else:
             parts.append(wq.Or([wq.Phrase(name, list(words)) for name in TEXT_FIELDS]))
-    parts.extend(_match(alternatives) for alternatives in _concepts(terms(loose.replace('"', " ")), synonyms))
+    concepts = _concepts(terms(loose.replace('"', " ")), synonyms)
+    # Words of one synonym group ("mental health counseling") are one concept, not the same one twice.
+    parts.extend(_match(alternatives) for alternatives in dict.fromkeys(concepts))
     parts = parts[:MAX_CONCEPTS]
     if not parts:
         return None
