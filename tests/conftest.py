@@ -45,7 +45,7 @@ def _compile_translations() -> None:
 def pytest_collection_modifyitems(config, items):
     # Database-backed tests run against PostgreSQL too (make test's second run): mark them all.
     for item in items:
-        if "browser" not in item.keywords:
+        if "browser" not in item.keywords and "one_database" not in item.keywords:
             item.add_marker(pytest.mark.postgres)
 
 

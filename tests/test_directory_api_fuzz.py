@@ -18,6 +18,10 @@ from portal.directory.openapi import document
 from tests.factories import CICERO, PILSEN, make_category, make_service
 from tests.test_directory_hsds import official, repaired  # noqa: F401  (fixtures: the official example, repaired)
 
+# Fuzzing exercises parameter checking, which is the same on both databases; the API's queries run
+# on PostgreSQL in test_directory_api.py. Once keeps `make test` inside its time budget.
+pytestmark = pytest.mark.one_database
+
 CHECKS = [
     checks.not_a_server_error,
     checks.status_code_conformance,
