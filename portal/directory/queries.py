@@ -50,8 +50,7 @@ def card(service_id: uuid.UUID, facts: dict, distance: float | None, at: datetim
 def stored_facts(db: Session, ids: list[uuid.UUID], zone: str) -> dict[uuid.UUID, dict]:
     """Card facts read from the tables, for when the search index cannot give them."""
     facts = ServiceFacts.load(db, ids, zone)
-    services = db.exec(select(Service).where(Service.id.in_(ids))).all()
-    return {service.id: facts.card_facts(service) for service in services}
+    return {service_id: facts.card_facts(service) for service_id, service in facts.services.items()}
 
 
 @dataclass

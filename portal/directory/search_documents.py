@@ -30,14 +30,11 @@ def category_tag(term_id: uuid.UUID) -> str:
 
 def load_documents(db: Session, ids: list[str], zone: str) -> dict[str, dict | None]:
     """The document of each service, or None when it should not be found (gone, inactive, defunct)."""
-    wanted = [uuid.UUID(i) for i in ids]
-    services = {s.id: s for s in db.exec(select(Service).where(Service.id.in_(wanted), Service.status.in_(SEARCHABLE_STATUSES)))}
+    facts = ServiceFacts.load(db, [uuid.UUID(i) for i in ids], zone)
     result: dict[str, dict | None] = {i: None for i in ids}
-    if not services:
-        return result
-    facts = ServiceFacts.load(db, list(services), zone)
-    for service_id, service in services.items():
-        result[str(service_id)] = facts.document(service)
+    for service_id, service in facts.services.items():
+        if service.status in SEARCHABLE_STATUSES:
+            result[str(service_id)] = facts.document(service)
     return result
 
 
@@ -45,6 +42,7 @@ class ServiceFacts:
     """Everything about a set of services that search and result cards need, loaded in a few queries."""
 
     def __init__(self):
+        self.services: dict[uuid.UUID, Service] = {}
         self.organizations: dict[uuid.UUID, Organization] = {}
         self.places: dict[uuid.UUID, list[tuple[ServiceAtLocation, Location, Address | None]]] = defaultdict(list)
         self.hours: dict[uuid.UUID, list[hours_.Hours]] = defaultdict(list)
@@ -57,6 +55,7 @@ class ServiceFacts:
     def load(cls, db: Session, service_ids: list[uuid.UUID], zone: str) -> ServiceFacts:
         facts = cls()
         services = list(db.exec(select(Service).where(Service.id.in_(service_ids))))
+        facts.services = {service.id: service for service in services}
         org_ids = {s.organization_id for s in services}
         facts.organizations = {o.id: o for o in db.exec(select(Organization).where(Organization.id.in_(org_ids)))}
         rows = db.exec(select(ServiceAtLocation, Location).join(Location, Location.id == ServiceAtLocation.location_id)
