@@ -30,6 +30,7 @@ from portal.directory import feedback_routes as directory_feedback
 from portal.directory import routes as directory
 from portal.directory.engine import directory_index, directory_indexer
 from portal.directory.expiring import Expiring
+from portal.directory.page_cache import PageCache
 from portal.housekeeping import prune
 from portal.i18n import LanguageMiddleware
 from portal.notifications import routes as notifications
@@ -124,6 +125,7 @@ def create_app(settings: Settings) -> Starlette:
     app.state.oidc = oidc.create_oidc_client(settings)
     # The directory's category menu changes only with imports and edits: a minute old is fine.
     app.state.category_menu = Expiring(seconds=60)
+    app.state.search_pages = PageCache()
     return app
 
 

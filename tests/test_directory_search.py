@@ -93,8 +93,10 @@ def test_paging_keeps_the_filters(client, db, index_now):
             make_service(s, name=f"Pantry {number:02d}", description="Food for families.")
     index_now()
     first = client.get("/directory?q=food&cost=free")
-    assert len(names(first)) == 10 and 'rel="next"' in first.text and "More than 10 places found" in first.text
+    assert len(names(first)) == 10 and 'rel="next"' in first.text and "23 places found" in first.text
     assert "page=2" in first.text and "cost=free" in first.text
+    open_now = client.get("/directory?q=food&open_now=1")  # the count depends on each card's hours: not given
+    assert "places found" not in open_now.text or "More than" in open_now.text
     last = client.get("/directory?q=food&cost=free&page=3")
     assert len(names(last)) == 3 and 'rel="next"' not in last.text
     assert set(names(first)).isdisjoint(names(last))
@@ -200,3 +202,32 @@ def test_a_card_shows_its_own_phone_not_a_sibling_services(client, db, index_now
 
 def test_words_of_one_synonym_group_are_one_concept(client, directory):
     assert names(client.get("/directory", params={"q": "food pantry groceries"})) == names(client.get("/directory?q=groceries"))
+
+
+def test_a_visitors_page_is_kept_only_while_it_is_exactly_true(client, directory, db, index_now):
+    with time_machine.travel(datetime(2026, 12, 1, 12, 59, 30, tzinfo=CHICAGO), tick=False):  # a Tuesday, 12:59
+        first = client.get("/directory?q=weekday")
+        assert client.get("/directory?q=weekday").content == first.content  # the same page, not rendered again
+        assert "Open now" in first.text
+        with db.begin() as s:
+            s.exec(select(Service).where(Service.name == "Pilsen Food Pantry")).one().description = "Groceries on weekdays, and diapers."
+            changes.record(s, INDEX_NAME, [s.exec(select(Service.id).where(Service.name == "Pilsen Food Pantry")).one()])
+        index_now()
+        assert "diapers" in client.get("/directory?q=weekday").text  # a new version of the index: rendered again
+    with time_machine.travel(datetime(2026, 12, 1, 17, 0, 30, tzinfo=CHICAGO), tick=False):  # the pantry has closed
+        assert "Closed now" in client.get("/directory?q=weekday").text
+
+
+def test_the_searches_found_nothing_are_counted_when_the_kept_page_is_served(client, directory, db):
+    for _ in range(3):
+        assert names(client.get("/directory?q=helicopter")) == []
+    with db() as s:
+        assert [(m.query, m.count) for m in s.exec(select(SearchMiss)).all()] == [("helicopt", 3)]
+
+
+def test_a_signed_in_persons_page_is_never_kept_nor_given_to_others(client, directory, sign_in_as):
+    assert "Sign out" not in client.get("/directory?q=weekday").text
+    coordinator = sign_in_as("coordinator")
+    assert "Sign out" in coordinator.get("/directory?q=weekday").text
+    assert "Sign out" not in client.get("/directory?q=weekday").text
+    assert "Sign out" in coordinator.get("/directory?q=weekday").text

@@ -42,7 +42,8 @@ def test_changes_are_applied_in_order_and_remembered(db, settings, monkeypatch):
     assert indexer.step() == 1
     assert found(index, "canned") == [] and found(index, "bread") == [str(first.id)]
     with db() as s:
-        assert index.applied_seq() == changes.last_seq(s) == 3
+        assert index.applied_seq() == changes.last_seq(s) > 0
+        assert len(s.exec(select(SearchChange)).all()) == 3
     assert indexer.step() == 0  # nothing new
 
 

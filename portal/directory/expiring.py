@@ -20,6 +20,11 @@ class Expiring:
                 self._value, self._until = compute(), time.monotonic() + self.seconds
             return self._value
 
+    @property
+    def stamp(self) -> float:
+        """Changes whenever the value is worked out again."""
+        return self._until
+
     def clear(self) -> None:
         with self._lock:
             self._until = 0.0

@@ -8,12 +8,14 @@ from datetime import datetime, timedelta
 from zoneinfo import ZoneInfo
 
 from starlette.exceptions import HTTPException
-from starlette.responses import RedirectResponse
+from starlette.responses import RedirectResponse, Response
 from starlette.routing import Route
 
+from portal import htmx
 from portal.clock import now
 from portal.directory import hours as hours_
 from portal.directory import queries
+from portal.directory.page_cache import KeptPage
 from portal.directory.filters import PER_PAGE, WITHIN_CHOICES, category_id, read_filters
 from portal.directory.highlight import highlighter
 from portal.directory.hours_text import CAPACITY_LABELS, describe_status, span
@@ -36,6 +38,39 @@ US_ZONES = ("America/New_York", "America/Chicago", "America/Denver", "America/Ph
 @guarded(PUBLIC)
 def search_results(request):
     """Services that match the person's words and filters, nearest first when they gave a ZIP."""
+    at = now()
+    key = _page_key(request, at)
+    kept = request.app.state.search_pages.get(key) if key is not None else None
+    if kept is not None:
+        if kept.missed:
+            _count_miss(request, kept.missed, at)
+        return Response(kept.body, status_code=kept.status_code, headers=dict(kept.headers))
+    response, missed = _search_page(request, at)
+    if key is not None:
+        headers = tuple((name, value) for name, value in response.headers.items() if name != "set-cookie")
+        request.app.state.search_pages.keep(key, KeptPage(response.body, headers, response.status_code, missed))
+    return response
+
+
+def _page_key(request, at: datetime) -> tuple | None:
+    """What a visitor's results page depends on; None when it must be rendered for this person alone."""
+    if getattr(request.state, "principal", None) is not None or request.state.session.data.get("_flash"):
+        return None
+    try:
+        version = request.state.directory_index.version()
+    except IndexUnavailable:
+        return None
+    return (request.url.query, request.state.language, htmx.is_fragment_request(request), at.strftime("%Y%m%d%H%M"),
+            version, request.app.state.category_menu.stamp)
+
+
+def _count_miss(request, text: str, at: datetime) -> None:
+    with request.state.sessions.begin() as db:
+        queries.record_miss(db, text, at.astimezone(request.app.state.settings.zone).date())
+
+
+def _search_page(request, at: datetime):
+    """The rendered page, and the words it found nothing for ("" when it found something)."""
     settings = request.app.state.settings
     filters = read_filters(request.query_params)
     with request.state.sessions() as db:
@@ -51,7 +86,6 @@ def search_results(request):
             tags.append(f"lang_{filters.language}")
         if filters.cost == "free":
             tags.append("cost_free")
-        at = now()
         any_tags, accept = (), None
         if filters.open_at is not None or filters.open_now:
             local = filters.open_at
@@ -74,16 +108,16 @@ def search_results(request):
             facts = queries.stored_facts(db, ids, settings.timezone)
             hits = [(service_id, facts[service_id], None) for service_id in ids if service_id in facts]
     results = [queries.card(service_id, facts, distance, at, settings.timezone) for service_id, facts, distance in hits]
-    if filters.q and not results and filters.page == 1 and not filters.errors and not limited:
-        with request.state.sessions.begin() as db:
-            queries.record_miss(db, filters.q, at.astimezone(settings.zone).date())
+    missed = filters.q if filters.q and not results and filters.page == 1 and not filters.errors and not limited else ""
+    if missed:
+        _count_miss(request, missed, at)
     context = {
         "filters": filters, "params": filters.params(), "results": results, "total": total,
         "page": Page(filters.page, PER_PAGE, has_next=more), "limited": limited, "nothing_to_search": nothing_to_search,
         "categories": category_choices, "language_choices": LANGUAGE_CHOICES, "capacity_labels": CAPACITY_LABELS, "within_choices": WITHIN_CHOICES,
         "highlight": highlighter(filters.q), "now": at,
     }
-    return render(request, "directory/search_results.html", context, fragment="directory")
+    return render(request, "directory/search_results.html", context, fragment="directory"), missed
 
 
 def _open_check(local: datetime | None, at: datetime):

@@ -47,3 +47,32 @@ def decode(data: bytes) -> list[tuple[float, float]]:
     if not data:
         return []
     return [tuple(map(float, pair.split(","))) for pair in data.decode().split(";")]
+
+
+MAX_RING_CELLS = 400
+
+
+def cells_by_distance(centre: tuple[float, float], miles: float) -> list[tuple[float, str]]:
+    """Cells covering the circle, each with how near its nearest edge is, nearest first.
+
+    Searching them in this order finds the nearest places without measuring the far ones.
+    """
+    lat, lon = centre
+    dlat = miles / 69.0
+    dlon = miles / max(1.0, 69.0 * math.cos(math.radians(lat)))
+    for level, size in enumerate(LEVELS):
+        rows = range(math.floor((lat - dlat) / size), math.floor((lat + dlat) / size) + 1)
+        columns = range(math.floor((lon - dlon) / size), math.floor((lon + dlon) / size) + 1)
+        if len(rows) * len(columns) <= MAX_RING_CELLS or level == len(LEVELS) - 1:
+            break
+    cells = []
+    for row in rows:
+        nearest_lat = min(max(lat, row * size), (row + 1) * size)
+        for column in columns:
+            nearest_lon = min(max(lon, column * size), (column + 1) * size)
+            # Less a little: the nearest point of a cell on a sphere is not quite its clamped corner.
+            edge = max(0.0, miles_between(centre, (nearest_lat, nearest_lon)) - 0.01)
+            if edge <= miles:
+                cells.append((edge, f"geo{level}_{row}_{column}"))
+    cells.sort()
+    return cells

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import contextlib
 import gc
+import heapq
 import json
 import os
 import shutil
@@ -27,7 +28,8 @@ from whoosh.scoring import BM25F
 
 from portal.search import geo
 from portal.search.analysis import analyzer, phrase_terms
-from portal.search.query import Synonyms, user_query
+from portal.search.docsets import Generation, Membership, members, to_bits
+from portal.search.query import TEXT_FIELDS, Concept, Synonyms, user_query
 
 NO_LOW, NO_HIGH = 0, 999
 REFRESH_SECONDS = 1.0
@@ -90,6 +92,8 @@ class SearchIndex:
         self.folder = folder
         self.synonyms = synonyms
         self._local = threading.local()
+        self._generations: dict = {}
+        self._generations_lock = threading.Lock()
 
     # Building and updating
 
@@ -215,26 +219,45 @@ class SearchIndex:
             gc.collect()
         raise IndexUnavailable(failure)
 
+    def version(self) -> tuple:
+        """Which version of the index this thread searches now: equal versions give equal results."""
+        searcher = self._searcher()
+        return (self._local.identity, searcher.reader().generation(), searcher.doc_count_all())
+
+    def _generation(self, searcher) -> Generation:
+        """The shared sets of the version of the index this searcher reads."""
+        key = self.version()
+        generation = self._generations.get(key)
+        if generation is None:
+            generation = Generation(key, searcher)
+            with self._generations_lock:
+                self._generations = {key: generation, **{k: g for k, g in self._generations.items() if k[0] == key[0] and k[1] > key[1] - 2}}
+        return generation
+
     def search(self, request: SearchRequest) -> SearchResult:
-        text_query = user_query(request.text, self.synonyms) if request.text.strip() else None
-        if request.text.strip() and text_query is None:
+        concepts = user_query(request.text, self.synonyms) if request.text.strip() else None
+        if request.text.strip() and concepts is None:
             return SearchResult(nothing_to_search=True)
-        parts = [text_query] if text_query is not None else []
-        parts += [wq.Term("tags", tag) for tag in request.all_tags]
-        parts += [wq.Or([wq.Term("tags", tag) for tag in group]) for group in request.any_tags if group]
-        if request.covers is not None:
-            parts += [wq.NumericRange("low", None, request.covers), wq.NumericRange("high", request.covers, None)]
-        if request.near is not None:
-            parts.append(wq.Or([wq.Term("tags", cell) for cell in geo.cover(request.near, request.within)]))
-        combined = wq.And(parts) if len(parts) > 1 else (parts[0] if parts else wq.Every())
         searcher = self._searcher()
         if searcher.doc_count() == 0:  # an empty index has no columns to read
-            return SearchResult()
+            return SearchResult(total=0)
+        generation = self._generation(searcher)
+        query = _Query(searcher, generation, concepts or [], request)
+        if not query.matches:
+            return SearchResult(total=0)
         if request.near is not None:
-            return self._nearest(searcher, combined, request)
-        if text_query is None:
-            return self._in_order(searcher, combined, request)
-        return self._best(searcher, combined, request)
+            ranked = query.by_distance()
+        elif concepts:
+            ranked = query.by_score()
+        else:
+            ranked = ((docnum, None) for docnum in query.in_order())
+        page, more = self._page(query.hits(ranked), request)
+        exact = request.accept is None and not query.phrases
+        if request.near is None:
+            total = query.matches.bit_count() if exact else None
+        else:
+            total = request.offset + len(page) if exact and not more else None
+        return SearchResult(page, more, total, query.matches.bit_count())
 
     def _page(self, hits: Iterable[Hit], request: SearchRequest) -> tuple[list[Hit], bool]:
         page, seen = [], 0
@@ -248,43 +271,163 @@ class SearchIndex:
             seen += 1
         return page, False
 
-    def _best(self, searcher, combined, request: SearchRequest) -> SearchResult:
-        wanted = request.offset + request.limit + 1
-        while True:
-            results = searcher.search(combined, limit=wanted)
-            scored = results.scored_length()
-            hits = (Hit(stored["id"], json.loads(stored["stored"])) for stored in results)
-            page, more = self._page(hits, request)
-            if more or scored < wanted:
-                estimate = results.estimated_length()
-                return SearchResult(page, more, None if more else request.offset + len(page) if request.accept is None else None, estimate)
-            wanted *= 4  # hits were turned away by `accept`: look further
 
-    def _in_order(self, searcher, combined, request: SearchRequest) -> SearchResult:
-        sort_column = searcher.reader().column_reader("sort")
-        docnums = sorted(searcher.docs_for_query(combined), key=lambda n: sort_column[n])
-        return self._from_docnums(searcher, docnums, request, {})
+COMMON_SHARE = 0.2  # a concept in more than this share of documents does not narrow a search by much
+COMMON_MIN = 2000  # (and in more than this many: below it, scoring every concept costs little)
+SKIP_SHARE = 0.25  # score document by document when the matches are fewer than this share of the scored postings
+PHRASE_BATCH = 64
 
-    def _nearest(self, searcher, combined, request: SearchRequest) -> SearchResult:
-        points = searcher.reader().column_reader("points")
-        distances = {}
-        for docnum in searcher.docs_for_query(combined):
-            places = geo.decode(points[docnum])
-            if places:
-                nearest = min(geo.miles_between(request.near, place) for place in places)
-                if nearest <= request.within:
-                    distances[docnum] = nearest
-        ordered = sorted(distances, key=lambda n: (distances[n], n))
-        return self._from_docnums(searcher, ordered, request, distances)
 
-    def _from_docnums(self, searcher, docnums: list[int], request: SearchRequest, distances: dict) -> SearchResult:
-        def hits():
-            for docnum in docnums:
-                stored = searcher.stored_fields(docnum)
-                yield Hit(stored["id"], json.loads(stored["stored"]), distances.get(docnum))
-        page, more = self._page(hits(), request)
-        total = len(docnums) if request.accept is None else None
-        return SearchResult(page, more, total, len(docnums))
+class _Query:
+    """One search on one searcher: the set of matching documents, then ranked the way the request asks."""
+
+    def __init__(self, searcher, generation: Generation, concepts: list[Concept], request: SearchRequest):
+        self.searcher, self.generation, self.concepts, self.request = searcher, generation, concepts, request
+        self.phrases = [concept.phrase for concept in concepts if concept.phrase]
+        self.concept_bits = [self._bits(concept.query) for concept in concepts]
+        matches = generation.every
+        for bits in self.concept_bits:
+            matches &= bits
+        for tag in request.all_tags:
+            matches &= self._bits(wq.Term("tags", tag))
+        for group in request.any_tags:
+            if group:
+                either = 0
+                for tag in group:
+                    either |= self._bits(wq.Term("tags", tag))
+                matches &= either
+        if request.covers is not None:
+            matches &= self._bits(wq.And([wq.NumericRange("low", None, request.covers), wq.NumericRange("high", request.covers, None)]))
+        self.matches = matches
+
+    def _bits(self, query: wq.Query) -> int:
+        return self.generation.bits(repr(query), lambda: self.searcher.docs_for_query(query))
+
+    def by_score(self):
+        """(docnum, None) best first. Only the concepts that narrow the search are scored: the common
+        ones ("help", "free") are already in the set of matches, and walking their postings is what costs."""
+        sizes = [bits.bit_count() for bits in self.concept_bits]
+        narrow = [i for i, size in enumerate(sizes) if size <= max(COMMON_SHARE * self.generation.count, COMMON_MIN)]
+        scored = narrow or [min(range(len(sizes)), key=sizes.__getitem__)]
+        query = wq.And([self.concepts[i].query for i in scored]) if len(scored) > 1 else self.concepts[scored[0]].query
+        scored_bits = self.generation.every
+        for i in scored:
+            scored_bits &= self.concept_bits[i]
+        if self.matches.bit_count() < SKIP_SHARE * scored_bits.bit_count():
+            ranked = self._scored_one_by_one(query, list(self._with_phrases(members(self.matches), batch=None)))
+        else:
+            # Whoosh's own top documents: without a filter it may skip whole blocks of postings.
+            allow = None if self.matches == scored_bits else Membership(self.matches, self.generation.size)
+            ranked = self._best_then_the_rest(query, allow)
+        return ((docnum, None) for docnum in ranked)
+
+    def _best_then_the_rest(self, query: wq.Query, allow):
+        wanted = self.request.offset + self.request.limit + 1
+        if self.phrases or self.request.accept is not None:
+            wanted *= 4  # some will be turned away (not the phrase, not open)
+        results = self.searcher.search(query, limit=wanted, filter=allow)
+        best = [results.docnum(position) for position in range(results.scored_length())]
+        yield from self._with_phrases(best)
+        if len(best) == wanted:  # more were needed than the best: score the rest, once
+            rest = members(self.matches & ~to_bits(best, self.generation.size))
+            yield from self._scored_one_by_one(query, list(self._with_phrases(rest, batch=None)))
+
+    def _scored_one_by_one(self, query: wq.Query, docnums: list[int]) -> list[int]:
+        """These documents (ascending), best first: the matcher skips to each one (few documents, long postings)."""
+        matcher = query.matcher(self.searcher, self.searcher.context())
+        scored = []
+        for docnum in docnums:
+            if not matcher.is_active():
+                break
+            if matcher.id() < docnum:
+                matcher.skip_to(docnum)
+            if matcher.is_active() and matcher.id() == docnum:
+                scored.append((-matcher.score(), docnum))
+        scored.sort()
+        return [docnum for _, docnum in scored]
+
+    def in_order(self):
+        """Matching documents by name (no words to rank by)."""
+        column = self.searcher.reader().column_reader("sort")
+        ordered, rank = self.generation.order(lambda: list(column))
+        if self.matches.bit_count() * 8 < len(ordered):
+            return sorted(members(self.matches), key=rank.__getitem__)
+        allowed = Membership(self.matches, self.generation.size)
+        return (docnum for docnum in ordered if docnum in allowed)
+
+    def by_distance(self):
+        """(docnum, miles) nearest first, cell by cell outwards, so far places are never measured."""
+        centre, within = self.request.near, self.request.within
+        column = self.searcher.reader().column_reader("points")
+        allowed = Membership(self.matches, self.generation.size)
+        waiting, seen = [], set()
+        for edge, cell in geo.cells_by_distance(centre, within):
+            while waiting and waiting[0][0] <= edge:  # nothing unseen can be nearer than this cell's edge
+                miles, docnum = heapq.heappop(waiting)
+                yield docnum, miles
+            for docnum in self.generation.listed(cell, lambda cell=cell: self.searcher.docs_for_query(wq.Term("tags", cell))):
+                if docnum in seen or docnum not in allowed:
+                    continue
+                seen.add(docnum)
+                places = self.generation.points(docnum, column)
+                if places:
+                    miles = min(geo.miles_between(centre, place) for place in places)
+                    if miles <= within:
+                        heapq.heappush(waiting, (miles, docnum))
+        while waiting:
+            miles, docnum = heapq.heappop(waiting)
+            yield docnum, miles
+
+    def _with_phrases(self, docnums: Iterable[int], batch: int | None = PHRASE_BATCH):
+        """The documents that have the quoted phrases, in the order given; checked a batch at a time
+        (so only the candidates a page needs are read), or all at once when `batch` is None."""
+        if not self.phrases:
+            yield from docnums
+            return
+        if batch is None:
+            yield from self._phrase_checked(list(docnums))
+            return
+        waiting = []
+        for docnum in docnums:
+            waiting.append(docnum)
+            if len(waiting) == batch:
+                yield from self._phrase_checked(waiting)
+                waiting = []
+        yield from self._phrase_checked(waiting)
+
+    def _phrase_checked(self, batch: list[int]) -> list[int]:
+        passed = set(batch)
+        for words in self.phrases:
+            passed &= _having_phrase(self.searcher.reader(), words, sorted(passed))
+        return [docnum for docnum in batch if docnum in passed]
+
+    def hits(self, ranked):
+        for docnum, miles in ranked:
+            stored = self.searcher.stored_fields(docnum)
+            yield Hit(stored["id"], json.loads(stored["stored"]), miles)
+
+
+def _having_phrase(reader, words: tuple[str, ...], docnums: list[int]) -> set[int]:
+    """Which of these documents (ascending) have the words next to each other in one text field."""
+    found = set()
+    for name in TEXT_FIELDS:
+        if not all((name, word) in reader for word in words):
+            continue
+        matchers = [reader.postings(name, word) for word in words]
+        for docnum in docnums:
+            if docnum in found:
+                continue
+            positions = []
+            for matcher in matchers:
+                if matcher.is_active() and matcher.id() < docnum:
+                    matcher.skip_to(docnum)
+                if not matcher.is_active() or matcher.id() != docnum:
+                    break
+                positions.append(set(matcher.value_as("positions")))
+            else:
+                if any(all(start + i in positions[i] for i in range(1, len(words))) for start in positions[0]):
+                    found.add(docnum)
+    return found
 
 
 @contextlib.contextmanager

@@ -78,23 +78,30 @@ def _concepts(sequence: list[str], synonyms: Synonyms) -> list[tuple[tuple[str, 
     return concepts
 
 
-def user_query(text: str, synonyms: Synonyms) -> wq.Query | None:
-    """The query for what someone typed, or None when nothing searchable is left."""
+@dataclass(frozen=True)
+class Concept:
+    """One thing the person asked for: documents must match `query`; a quoted free-text phrase also
+    needs its words next to each other, which is checked on the few documents that might be shown."""
+
+    query: wq.Query
+    phrase: tuple[str, ...] = ()
+
+
+def user_query(text: str, synonyms: Synonyms) -> list[Concept] | None:
+    """The concepts of what someone typed (all must match), or None when nothing searchable is left."""
     text = text[:MAX_QUERY_CHARS]
-    parts: list[wq.Query] = []
+    parts: list[Concept] = []
     loose = _QUOTED.sub(" ", text)
     for match in _QUOTED.finditer(text):
         words = tuple(terms(match.group(1) or match.group(2) or ""))
         if not words:
             continue
         if len(words) == 1 or words in synonyms.group_of or words in synonyms.phrases.get(words[0], ()):
-            parts.append(_match(synonyms.alternatives(words)))
+            parts.append(Concept(_match(synonyms.alternatives(words))))
         else:
-            parts.append(wq.Or([wq.Phrase(name, list(words)) for name in TEXT_FIELDS]))
+            parts.append(Concept(wq.And([_match(((word,),)) for word in dict.fromkeys(words)]), phrase=words))
     concepts = _concepts(terms(loose.replace('"', " ")), synonyms)
     # Words of one synonym group ("mental health counseling") are one concept, not the same one twice.
-    parts.extend(_match(alternatives) for alternatives in dict.fromkeys(concepts))
-    parts = parts[:MAX_CONCEPTS]
-    if not parts:
-        return None
-    return wq.And(parts) if len(parts) > 1 else parts[0]
+    parts.extend(Concept(_match(alternatives)) for alternatives in dict.fromkeys(concepts))
+    parts = list(dict.fromkeys(parts))[:MAX_CONCEPTS]
+    return parts or None
