@@ -125,7 +125,7 @@ def create_app(settings: Settings) -> Starlette:
     app.state.oidc = oidc.create_oidc_client(settings)
     # The directory's category menu changes only with imports and edits: a minute old is fine.
     app.state.category_menu = Expiring(seconds=60)
-    app.state.search_pages = PageCache()
+    app.state.search_pages = PageCache(settings.search_page_cache)
     return app
 
 

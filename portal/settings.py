@@ -33,6 +33,7 @@ class Settings:
     holiday_country: str = "US"
     holiday_subdivision: str = "IL"
     log_level: str = "INFO"
+    search_page_cache: int = 512  # visitors' results pages kept per worker (0: none)
     # argon2 costs; tests lower them so that hashing does not dominate the suite.
     argon2_time_cost: int = 3
     argon2_memory_cost: int = 65536
@@ -48,6 +49,8 @@ class Settings:
             ZoneInfo(self.timezone)
         except (ZoneInfoNotFoundError, ValueError) as error:
             raise SettingsError(f"PORTAL_TIMEZONE {self.timezone!r} is not an IANA time zone") from error
+        if self.search_page_cache < 0:
+            raise SettingsError("PORTAL_SEARCH_PAGE_CACHE must be 0 or more")
         if not self.database_url:
             object.__setattr__(self, "database_url", f"sqlite:///{Path(self.data_dir) / 'portal.db'}")
         object.__setattr__(self, "data_dir", Path(self.data_dir))
@@ -105,6 +108,11 @@ def settings_from_env(environ: dict[str, str] | None = None) -> Settings:
             values["port"] = int(env["PORTAL_PORT"])
         except ValueError as error:
             raise SettingsError(f"PORTAL_PORT must be a number, not {env['PORTAL_PORT']!r}") from error
+    if env.get("PORTAL_SEARCH_PAGE_CACHE"):
+        try:
+            values["search_page_cache"] = int(env["PORTAL_SEARCH_PAGE_CACHE"])
+        except ValueError as error:
+            raise SettingsError(f"PORTAL_SEARCH_PAGE_CACHE must be a number, not {env['PORTAL_SEARCH_PAGE_CACHE']!r}") from error
     if env.get("PORTAL_OIDC_TRUSTED"):
         values["oidc_trusted"] = _flag(env["PORTAL_OIDC_TRUSTED"])
     if "base_url" not in values and "port" in values:

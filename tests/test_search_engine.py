@@ -112,9 +112,12 @@ def test_documents_that_have_every_word_but_not_the_phrase_are_not_found(tmp_pat
         {"id": "b", "title": "Fees", "body": "Our scale of fees; sliding doors at the front."},
         {"id": "c", "title": "Dental", "body": "Cleanings on a sliding scale."},
         {"id": "d", "title": "Sliding", "body": "Fees on a scale."},
+        {"id": "e", "title": "Clinic", "body": "Scale fees apply. Sliding scale too."},  # both pairs, never the three words
+        {"id": "f", "title": "Clinic", "body": "We use a sliding scale; fees are low."},
     ], applied_seq=0)
-    assert sorted(hit.id for hit in index.search(SearchRequest(text='"sliding scale"')).hits) == ["a", "c"]
-    assert sorted(hit.id for hit in index.search(SearchRequest(text="sliding scale")).hits) == ["a", "b", "c", "d"]
+    assert sorted(hit.id for hit in index.search(SearchRequest(text='"sliding scale fees"')).hits) == ["a", "f"]
+    assert sorted(hit.id for hit in index.search(SearchRequest(text='"sliding scale"')).hits) == ["a", "c", "e", "f"]
+    assert sorted(hit.id for hit in index.search(SearchRequest(text="sliding scale")).hits) == ["a", "b", "c", "d", "e", "f"]
 
 
 def test_without_words_documents_come_in_name_order(corpus):

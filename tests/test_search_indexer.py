@@ -47,6 +47,18 @@ def test_changes_are_applied_in_order_and_remembered(db, settings, monkeypatch):
     assert indexer.step() == 0  # nothing new
 
 
+def test_an_index_of_an_older_format_is_rebuilt(db, settings):
+    index = directory_index(settings)
+    indexer = directory_indexer(index, db, settings)
+    with db.begin() as s:
+        make_service(s, name="Harbor Pantry", description="Sliding scale fees.")
+    assert indexer.step() == 1 and index.healthy()
+    (index.folder / "format").write_text("1")  # as written before phrases were indexed as pairs
+    assert not index.healthy()
+    indexer.step()
+    assert index.healthy() and found(index, '"sliding scale"') == found(index, "harbor") != []
+
+
 def test_only_one_indexer_works_at_a_time(db, settings):
     index = directory_index(settings)
     held = IndexerLock(index.folder)

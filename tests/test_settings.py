@@ -34,13 +34,15 @@ def test_every_variable_is_read():
         "PORTAL_ENV": "production", "PORTAL_SECRET_KEY": SECRET, "PORTAL_DATABASE_URL": "postgresql://db/portal",
         "PORTAL_BASE_URL": "https://portal.example.org", "PORTAL_PORT": "9000", "PORTAL_OIDC_ISSUER": "https://id.example.org",
         "PORTAL_OIDC_CLIENT_ID": "portal", "PORTAL_OIDC_CLIENT_SECRET": "s", "PORTAL_SMTP_URL": "smtp://mail:25",
-        "PORTAL_TIMEZONE": "America/New_York",
+        "PORTAL_TIMEZONE": "America/New_York", "PORTAL_SEARCH_PAGE_CACHE": "0",
     })
+    assert settings.search_page_cache == 0
     assert (settings.database_url, settings.base_url, settings.port) == ("postgresql://db/portal", "https://portal.example.org", 9000)
     assert settings.oidc_enabled and settings.smtp_url == "smtp://mail:25" and settings.timezone == "America/New_York"
 
 
-@pytest.mark.parametrize(("variable", "value"), [("PORTAL_ENV", "staging"), ("PORTAL_TIMEZONE", "Mars/Olympus"), ("PORTAL_PORT", "eighty")])
+@pytest.mark.parametrize(("variable", "value"), [("PORTAL_ENV", "staging"), ("PORTAL_TIMEZONE", "Mars/Olympus"), ("PORTAL_PORT", "eighty"),
+                                                  ("PORTAL_SEARCH_PAGE_CACHE", "lots"), ("PORTAL_SEARCH_PAGE_CACHE", "-1")])
 def test_bad_values_are_refused_with_the_variable_named(variable, value):
     with pytest.raises(SettingsError, match=variable):
         settings_from_env({"PORTAL_ENV": "development", variable: value})

@@ -38,6 +38,8 @@ class PageCache:
             return page
 
     def keep(self, key: tuple, page: KeptPage) -> None:
+        if not self.size:
+            return
         with self._lock:
             self._pages[key] = page
             self._pages.move_to_end(key)

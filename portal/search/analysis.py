@@ -7,7 +7,6 @@ food) come from synonyms, not from stemming.
 
 from __future__ import annotations
 
-import re
 from collections.abc import Iterable
 from functools import cache
 
@@ -35,14 +34,22 @@ def joined(words: Iterable[str]) -> str:
     return "_".join(words)
 
 
-_SPACES = re.compile(r"\s+")
-
-
-def phrase_terms(text: str, phrases: dict[str, list[tuple[str, ...]]]) -> set[str]:
-    """The known multi-word phrases (by their first term) that occur in `text`, as joined terms."""
-    found, sequence = set(), terms(text)
-    for start, term in enumerate(sequence):
-        for phrase in phrases.get(term, ()):
-            if tuple(sequence[start:start + len(phrase)]) == phrase:
-                found.add(joined(phrase))
+def phrase_terms(fields: Iterable[str], phrases: dict[str, list[tuple[str, ...]]]) -> set[str]:
+    """The joined terms a document gets for phrases: every pair of neighbouring terms within a field
+    ("sliding scale" -> "slide_scale", so a quoted phrase is a term lookup, not a walk through
+    positions), and the known longer phrases (by their first term) that occur."""
+    found = set()
+    for text in fields:
+        sequence = terms(text)
+        for start, term in enumerate(sequence):
+            if start + 1 < len(sequence):
+                found.add(f"{term}_{sequence[start + 1]}")
+            for phrase in phrases.get(term, ()):
+                if len(phrase) > 2 and tuple(sequence[start:start + len(phrase)]) == phrase:
+                    found.add(joined(phrase))
     return found
+
+
+def pairs(words: tuple[str, ...]) -> list[str]:
+    """The neighbouring pairs of a phrase's terms, as phrase_terms indexes them."""
+    return list(dict.fromkeys(joined(words[i:i + 2]) for i in range(len(words) - 1)))

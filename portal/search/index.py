@@ -26,14 +26,18 @@ from whoosh import query as wq
 from whoosh.columns import VarBytesColumn
 from whoosh.scoring import BM25F
 
-from portal.search import geo
+from portal.search import geo, whoosh_fixes
 from portal.search.analysis import analyzer, phrase_terms
 from portal.search.docsets import Generation, Membership, members, to_bits
 from portal.search.query import TEXT_FIELDS, Concept, Synonyms, user_query
 
+whoosh_fixes.apply()
+
 NO_LOW, NO_HIGH = 0, 999
 REFRESH_SECONDS = 1.0
 APPLIED_FILE = "applied_seq"
+FORMAT_FILE = "format"
+FORMAT = "2"  # what documents hold; an index of another format is rebuilt (2: neighbouring term pairs)
 
 
 class IndexUnavailable(Exception):
@@ -100,12 +104,11 @@ class SearchIndex:
     def _document(self, document: dict) -> dict:
         points = [tuple(p) for p in document.get("points") or []]
         tags = set(document.get("tags") or ()) | geo.cell_terms(points)
-        words = f"{document['title']} {document.get('body', '')}"
         low = document.get("low")
         high = document.get("high")
         return {
             "id": str(document["id"]), "title": document["title"], "body": document.get("body", ""),
-            "phrases": " ".join(sorted(phrase_terms(words, self.synonyms.phrases))),
+            "phrases": " ".join(sorted(phrase_terms((document["title"], document.get("body", "")), self.synonyms.phrases))),
             "tags": " ".join(sorted(tags)),
             "low": NO_LOW if low is None else max(NO_LOW, min(NO_HIGH, int(low))),
             "high": NO_HIGH if high is None else max(NO_LOW, min(NO_HIGH, int(high))),
@@ -131,6 +134,7 @@ class SearchIndex:
         writer.commit()
         built.close()
         (fresh / APPLIED_FILE).write_text(str(applied_seq))
+        (fresh / FORMAT_FILE).write_text(FORMAT)
         old = self.folder.with_name(self.folder.name + ".old")
         shutil.rmtree(old, ignore_errors=True)
         if self.folder.exists():
@@ -178,7 +182,13 @@ class SearchIndex:
                 broken = False
             if broken:
                 gc.collect()
-        return not broken and self.applied_seq() >= 0
+        return not broken and self.applied_seq() >= 0 and self._format() == FORMAT
+
+    def _format(self) -> str:
+        try:
+            return (self.folder / FORMAT_FILE).read_text().strip()
+        except OSError:
+            return ""
 
     # Searching
 

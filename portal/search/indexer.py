@@ -68,7 +68,7 @@ class Indexer:
             return 0
         try:
             if not self.index.healthy():
-                log.warning("search index %s is missing or broken: rebuilding", self.index_name)
+                log.warning("search index %s is missing, broken or of an older format: rebuilding", self.index_name)
                 return self.rebuild()
             if self.index.idle_seconds() > changes.KEEP.total_seconds() and self._has_pending():
                 # Changes older than the log keeps may have been pruned before this index saw them.

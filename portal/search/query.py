@@ -13,7 +13,7 @@ from dataclasses import dataclass, field
 
 from whoosh import query as wq
 
-from portal.search.analysis import joined, terms
+from portal.search.analysis import joined, pairs, terms
 
 MAX_QUERY_CHARS = 300
 MAX_CONCEPTS = 12
@@ -99,7 +99,9 @@ def user_query(text: str, synonyms: Synonyms) -> list[Concept] | None:
         if len(words) == 1 or words in synonyms.group_of or words in synonyms.phrases.get(words[0], ()):
             parts.append(Concept(_match(synonyms.alternatives(words))))
         else:
-            parts.append(Concept(wq.And([_match(((word,),)) for word in dict.fromkeys(words)]), phrase=words))
+            # Neighbouring pairs are indexed terms: two words are exact, longer phrases are checked.
+            found = [wq.Term("phrases", pair) for pair in pairs(words)]
+            parts.append(Concept(wq.And(found) if len(found) > 1 else found[0], phrase=words if len(words) > 2 else ()))
     concepts = _concepts(terms(loose.replace('"', " ")), synonyms)
     # Words of one synonym group ("mental health counseling") are one concept, not the same one twice.
     parts.extend(Concept(_match(alternatives)) for alternatives in dict.fromkeys(concepts))
