@@ -72,7 +72,7 @@ def create_app(settings: Settings) -> Starlette:
         tasks = [
             asyncio.create_task(_every(PRUNE_EVERY_SECONDS, prune, sessions, first_delay=60)),
             # Every worker offers to index each second; a file lock lets one at a time do it.
-            asyncio.create_task(_every(INDEX_EVERY_SECONDS, directory_indexer(index, sessions, settings).step, first_delay=2)),
+            asyncio.create_task(_every(INDEX_EVERY_SECONDS, directory_indexer(index, sessions, settings).tick, first_delay=2)),
         ]
         if settings.smtp_url:
             tasks.append(asyncio.create_task(_every(MAIL_EVERY_SECONDS, send_pending, sessions, settings.smtp_url, settings.mail_from)))

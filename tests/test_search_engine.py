@@ -160,3 +160,30 @@ def test_cells_come_nearest_edge_first_and_cover_the_circle():
         point = (CENTRE[0] + rng.uniform(-0.15, 0.15), CENTRE[1] + rng.uniform(-0.2, 0.2))
         if geo.miles_between(CENTRE, point) <= 10.0:
             assert geo.cell_terms([point]) & names
+
+
+def test_sets_carried_over_a_change_equal_sets_worked_out_afresh(tmp_path, monkeypatch):
+    monkeypatch.setattr(search_index, "REFRESH_SECONDS", 0)
+    monkeypatch.setattr(search_index, "COMMON_MIN", 0)  # the common-word shortcut on this small corpus too
+    documents = _corpus(400, seed=11)
+    folder = tmp_path / "index"
+    index = SearchIndex(folder, Synonyms.from_groups([]))
+    index.rebuild(documents, applied_seq=0)
+    requests = [SearchRequest(text="food"), SearchRequest(text="rent help", all_tags=("cost_free",)), SearchRequest(text='"food pantry"'),
+                SearchRequest(all_tags=("cat_a",), covers=30), SearchRequest(text="dental", near=CENTRE, within=25.0),
+                SearchRequest(text="legal", any_tags=(("lang_es", "lang_pl"),))]
+    index.warm()
+    before = [_all_ids(index, request) for request in requests]
+    changed = [{**documents[3], "title": "Food pantry of the lake", "tags": ["cat_a", "cost_free"]}, {**documents[10], "body": "dental"},
+               {**documents[0], "id": "new1", "title": "Rent help food", "tags": ["cost_free", "lang_es"]}]
+    index.apply(changed, [documents[5]["id"], documents[7]["id"]], applied_seq=1)
+    assert index.warm() >= len(requests)  # carried over, only the new segment searched
+    assert len(index._generations[index.version()].segments) > 1  # (the unchanged segment kept its numbers)
+    fresh = SearchIndex(folder, Synonyms.from_groups([]))  # nothing kept: every set worked out from the index
+    for request, earlier in zip(requests, before):
+        carried, afresh = _all_ids(index, request), _all_ids(fresh, request)
+        assert set(carried) == set(afresh) and len(carried) == len(afresh)
+        if not request.text or request.near:
+            assert carried == afresh  # by name or by distance: the same order too
+    assert "new1" in _all_ids(index, SearchRequest(text="rent help", all_tags=("cost_free",)))
+    assert not {documents[5]["id"], documents[7]["id"]} & {i for r in requests for i in _all_ids(index, r)}

@@ -112,3 +112,33 @@ def test_portal_reindex_rebuilds_with_progress(db, settings, monkeypatch, capsys
     assert cli.main(["reindex"]) == 0
     assert "search index rebuilt: 3 services" in capsys.readouterr().out
     assert directory_index(settings).healthy()
+
+
+def test_each_workers_tick_indexes_then_prepares_the_version_it_will_search(db, settings):
+    index = directory_index(settings)
+    indexer = directory_indexer(index, db, settings)
+    with db.begin() as s:
+        make_service(s, name="Harbor Pantry", description="Canned goods.")
+    indexer.tick()
+    assert index.healthy()
+    generation = index._generations[index.version()]
+    assert generation.count == 1 and generation._order is not None  # the order by name is ready before any search
+
+
+def test_after_a_change_the_sets_searches_used_are_ready_again_before_anyone_asks(db, settings, monkeypatch):
+    import portal.search.index as search_index
+
+    monkeypatch.setattr(search_index, "REFRESH_SECONDS", 0)
+    index = directory_index(settings)
+    indexer = directory_indexer(index, db, settings)
+    with db.begin() as s:
+        pantry = make_service(s, name="Harbor Pantry", description="Canned goods.")
+        make_service(s, name="Lake Clinic", description="Check-ups.")
+    indexer.tick()
+    assert found(index, "pantry") == [str(pantry.id)]
+    with db.begin() as s:
+        s.get(Service, pantry.id).description = "Canned goods and fresh bread."
+        changes.record(s, INDEX_NAME, [pantry.id])
+    indexer.step()
+    assert index.warm() >= 1  # the set of "pantry" was worked out again for the new version
+    assert found(index, "bread") == found(index, "pantry") == [str(pantry.id)]

@@ -9,6 +9,7 @@ posting lists again on every search. Document numbers are those of one version o
 from __future__ import annotations
 
 import threading
+from array import array
 from collections import OrderedDict
 from collections.abc import Callable, Iterable
 
@@ -19,6 +20,7 @@ from portal.search import geo
 _BITS_OF_BYTE = [tuple(bit for bit in range(8) if value >> bit & 1) for value in range(256)]
 MAX_SETS = 1024  # about 12 MB at 100,000 documents
 MAX_LISTS = 4096  # small sets (map cells) kept as tuples
+MAX_SCORES = 64  # scores of a word by document; at most 400 KB each at 100,000 documents
 
 
 def to_bits(docnums: Iterable[int], size: int) -> int:
@@ -75,20 +77,24 @@ class Generation:
         self.size = searcher.doc_count_all()
         self.every = to_bits(searcher.reader().all_doc_ids(), self.size)
         self.count = self.every.bit_count()
+        # (segment id, first document number, documents) of each segment, to see what a change kept
+        self.segments = tuple((leaf.reader().segment().segment_id(), offset, leaf.reader().doc_count_all())
+                              for leaf, offset in searcher.leaf_searchers())
         self._sets = _Bounded(MAX_SETS)
         self._lists = _Bounded(MAX_LISTS)
+        self._scores = _Bounded(MAX_SCORES)
         self._points: dict[int, list[tuple[float, float]]] = {}
         self._order: tuple[list[int], list[int]] | None = None
         self._lock = threading.Lock()
 
-    def bits(self, key, compute: Callable[[], Iterable[int]]) -> int:
-        """The set for `key` (a query's text form), computed on first use."""
+    def bits(self, key: str, query, searcher) -> int:
+        """The set of documents a Whoosh query matches (`key`: its text form), computed on first use."""
         found = self._sets.get(key)
         if found is None:
-            found = to_bits(compute(), self.size)
+            found = (query, to_bits(searcher.docs_for_query(query), self.size))
             with self._lock:
                 self._sets.keep(key, found)
-        return found
+        return found[1]
 
     def listed(self, key, compute: Callable[[], Iterable[int]]) -> tuple[int, ...]:
         """A small set as a tuple of document numbers (a map cell), computed on first use."""
@@ -98,6 +104,71 @@ class Generation:
             with self._lock:
                 self._lists.keep(key, found)
         return found
+
+    def kept_scores(self, key: str):
+        found = self._scores.get(key)
+        return None if found is None else found[1]
+
+    def scores(self, key: str, query, searcher):
+        """Each matching document's score for a word's query, indexable by document number."""
+        found = self._scores.get(key)
+        if found is None:
+            pairs = list(_all_scores(searcher, query))
+            if len(pairs) * 50 > self.size:  # common: an array by document number is smaller than a dict
+                scores = array("f", bytes(4 * self.size))
+                for docnum, score in pairs:
+                    scores[docnum] = score
+            else:
+                scores = dict(pairs)
+            found = (query, scores)
+            with self._lock:
+                self._scores.keep(key, found)
+        return found[1]
+
+    def carry_over(self, earlier: Generation, searcher) -> int:
+        """Work out again the sets and scores that searches used on an earlier version, most recent
+        first, so that after a change the next searches find them ready; returns how many.
+
+        A change adds a small segment (and marks the old copy deleted); the segments in front keep
+        their document numbers. So only the new segments are searched, and what the earlier version
+        knew of the unchanged ones is kept. (Scores there keep the earlier version's word weights,
+        which a change of a few documents moves by a hair.)
+        """
+        with earlier._lock:
+            sets = list(reversed(earlier._sets.items()))
+            scores = list(reversed(earlier._scores.items()))
+        unchanged = self._unchanged_until(earlier)
+        alive = self.every & ((1 << unchanged) - 1)
+        fresh = [(leaf, offset) for leaf, offset in searcher.leaf_searchers() if offset >= unchanged]
+        for key, (query, known) in sets:
+            if key not in self._sets:
+                bits = known & alive
+                for leaf, offset in fresh:
+                    bits |= to_bits((offset + docnum for docnum in leaf.docs_for_query(query)), self.size)
+                with self._lock:
+                    self._sets.keep(key, (query, bits))
+        for key, (query, known) in scores:
+            if key not in self._scores:
+                if isinstance(known, array):
+                    kept = array("f", bytes(4 * self.size))
+                    kept[:unchanged] = known[:unchanged]
+                else:
+                    kept = {docnum: score for docnum, score in known.items() if docnum < unchanged}
+                for leaf, offset in fresh:
+                    for docnum, score in _all_scores(leaf, query):
+                        kept[offset + docnum] = score
+                with self._lock:
+                    self._scores.keep(key, (query, kept))
+        return len(sets) + len(scores)
+
+    def _unchanged_until(self, earlier: Generation) -> int:
+        """Document numbers below this are the same documents (or deleted ones) in both versions."""
+        end = 0
+        for mine, theirs in zip(self.segments, earlier.segments):
+            if mine != theirs:
+                break
+            end = mine[1] + mine[2]
+        return end
 
     def order(self, read_keys: Callable[[], list[bytes]]) -> tuple[list[int], list[int]]:
         """Every document in alphabetical order, and each document's place in that order.
@@ -118,3 +189,11 @@ class Generation:
         if found is None:
             found = self._points[docnum] = geo.decode(column[docnum])
         return found
+
+
+def _all_scores(searcher, query):
+    """(docnum, score) of every document the query matches, scored as Whoosh would."""
+    matcher = query.matcher(searcher, searcher.context())
+    while matcher.is_active():
+        yield matcher.id(), matcher.score()
+        matcher.next()

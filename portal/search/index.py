@@ -28,7 +28,7 @@ from whoosh.scoring import BM25F
 
 from portal.search import geo, whoosh_fixes
 from portal.search.analysis import analyzer, phrase_terms
-from portal.search.docsets import Generation, Membership, members, to_bits
+from portal.search.docsets import Generation, Membership, members
 from portal.search.query import TEXT_FIELDS, Concept, Synonyms, user_query
 
 whoosh_fixes.apply()
@@ -98,6 +98,7 @@ class SearchIndex:
         self._local = threading.local()
         self._generations: dict = {}
         self._generations_lock = threading.Lock()
+        self._warmed: Generation | None = None
 
     # Building and updating
 
@@ -229,6 +230,25 @@ class SearchIndex:
             gc.collect()
         raise IndexUnavailable(failure)
 
+    def warm(self) -> int:
+        """Get the version this thread will search ready before visitors ask: the order by name, and
+        the sets and scores that searches used on the version before (a change makes a new version,
+        whose document numbers differ). Each worker calls it every second, off the request path.
+        Returns how many sets and scores it carried over."""
+        try:
+            searcher = self._searcher()
+        except IndexUnavailable:
+            return 0
+        if not searcher.doc_count():
+            return 0
+        generation = self._generation(searcher)
+        column = searcher.reader().column_reader("sort")
+        generation.order(lambda: list(column))
+        earlier, self._warmed = self._warmed, generation
+        if earlier is None or earlier is generation:
+            return 0
+        return generation.carry_over(earlier, searcher)
+
     def version(self) -> tuple:
         """Which version of the index this thread searches now: equal versions give equal results."""
         searcher = self._searcher()
@@ -311,36 +331,43 @@ class _Query:
         self.matches = matches
 
     def _bits(self, query: wq.Query) -> int:
-        return self.generation.bits(repr(query), lambda: self.searcher.docs_for_query(query))
+        return self.generation.bits(repr(query), query, self.searcher)
 
     def by_score(self):
         """(docnum, None) best first. Only the concepts that narrow the search are scored: the common
         ones ("help", "free") are already in the set of matches, and walking their postings is what costs."""
         sizes = [bits.bit_count() for bits in self.concept_bits]
         narrow = [i for i, size in enumerate(sizes) if size <= max(COMMON_SHARE * self.generation.count, COMMON_MIN)]
-        scored = narrow or [min(range(len(sizes)), key=sizes.__getitem__)]
-        query = wq.And([self.concepts[i].query for i in scored]) if len(scored) > 1 else self.concepts[scored[0]].query
-        scored_bits = self.generation.every
-        for i in scored:
-            scored_bits &= self.concept_bits[i]
-        if self.matches.bit_count() < SKIP_SHARE * scored_bits.bit_count():
+        scored = [self.concepts[i].query for i in (narrow or [min(range(len(sizes)), key=sizes.__getitem__)])]
+        kept = [self.generation.kept_scores(repr(query)) for query in scored]
+        reach = self.generation.every
+        for i in narrow or [min(range(len(sizes)), key=sizes.__getitem__)]:
+            reach &= self.concept_bits[i]
+        if None in kept and self.matches.bit_count() < SKIP_SHARE * reach.bit_count():
+            # Few matches in long postings (a filter narrowed them): skip to each, keep nothing.
+            query = wq.And(scored) if len(scored) > 1 else scored[0]
             ranked = self._scored_one_by_one(query, list(self._with_phrases(members(self.matches), batch=None)))
         else:
-            # Whoosh's own top documents: without a filter it may skip whole blocks of postings.
-            allow = None if self.matches == scored_bits else Membership(self.matches, self.generation.size)
-            ranked = self._best_then_the_rest(query, allow)
+            maps = [self.generation.scores(repr(query), query, self.searcher) for query in scored]
+            ranked = self._with_phrases(self._by_kept_scores(maps))
         return ((docnum, None) for docnum in ranked)
 
-    def _best_then_the_rest(self, query: wq.Query, allow):
+    def _by_kept_scores(self, maps: list):
+        if len(maps) == 1:
+            score = maps[0].__getitem__
+        else:
+            def score(docnum):
+                return sum(found[docnum] for found in maps)
+        candidates = members(self.matches)
         wanted = self.request.offset + self.request.limit + 1
         if self.phrases or self.request.accept is not None:
             wanted *= 4  # some will be turned away (not the phrase, not open)
-        results = self.searcher.search(query, limit=wanted, filter=allow)
-        best = [results.docnum(position) for position in range(results.scored_length())]
-        yield from self._with_phrases(best)
-        if len(best) == wanted:  # more were needed than the best: score the rest, once
-            rest = members(self.matches & ~to_bits(best, self.generation.size))
-            yield from self._scored_one_by_one(query, list(self._with_phrases(rest, batch=None)))
+        if len(candidates) > 4 * wanted:
+            best = heapq.nsmallest(wanted, candidates, key=lambda docnum: (-score(docnum), docnum))
+            yield from best
+            chosen = set(best)
+            candidates = [docnum for docnum in candidates if docnum not in chosen]
+        yield from sorted(candidates, key=lambda docnum: (-score(docnum), docnum))
 
     def _scored_one_by_one(self, query: wq.Query, docnums: list[int]) -> list[int]:
         """These documents (ascending), best first: the matcher skips to each one (few documents, long postings)."""

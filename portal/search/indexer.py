@@ -57,6 +57,11 @@ class Indexer:
         self.load = load
         self.all_ids = all_ids
 
+    def tick(self) -> None:
+        """What each worker does every second: offer to index, then get ready for the version it will search."""
+        self.step()
+        self.index.warm()
+
     def step(self, wait: bool = False) -> int:
         """Rebuild a missing or broken index, else apply what changed; returns documents touched.
 
