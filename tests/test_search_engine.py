@@ -66,11 +66,18 @@ def _expected(documents: list[dict], request: SearchRequest, words: list[str], p
 
 
 @pytest.fixture(scope="module")
-def corpus(tmp_path_factory):
+def built(tmp_path_factory):
     documents = _corpus(600, seed=7)
-    index = SearchIndex(tmp_path_factory.mktemp("engine") / "index", Synonyms.from_groups([]))
-    index.rebuild(documents, applied_seq=0)
-    return index, documents
+    folder = tmp_path_factory.mktemp("engine") / "index"
+    SearchIndex(folder, Synonyms.from_groups([])).rebuild(documents, applied_seq=0)
+    return folder, documents
+
+
+@pytest.fixture
+def corpus(built):
+    """The built index, searched by a SearchIndex of its own (nothing kept from other tests)."""
+    folder, documents = built
+    return SearchIndex(folder, Synonyms.from_groups([])), documents
 
 
 def _all_ids(index: SearchIndex, request: SearchRequest) -> list[str]:
@@ -83,13 +90,14 @@ def _all_ids(index: SearchIndex, request: SearchRequest) -> list[str]:
         offset += 50
 
 
+@pytest.mark.parametrize("warmed", [False, True])  # scores worked out as searches go, or kept by a warm-up
 @pytest.mark.parametrize("common_min", [0, 10_000])  # the common-word shortcut on and off
 @pytest.mark.parametrize("skip_share", [0.0, 1.0])  # Whoosh's collector, or scoring one by one
 @pytest.mark.parametrize(("text", "tags", "covers"), [
     ("food", (), None), ("food help", (), None), ("food dental", ("lang_es",), None), ("rent", ("cost_free", "cat_a"), 30),
     ('"legal help" clinic', (), None), ('"help food"', ("cost_free",), None), ('"food pantry"', ("lang_pl",), None), ("youth", (), 16), ("tax senior meals", (), None),
 ])
-def test_word_searches_find_exactly_the_matching_documents(corpus, monkeypatch, common_min, skip_share, text, tags, covers):
+def test_word_searches_find_exactly_the_matching_documents(corpus, monkeypatch, warmed, common_min, skip_share, text, tags, covers):
     index, documents = corpus
     monkeypatch.setattr(search_index, "COMMON_MIN", common_min)
     monkeypatch.setattr(search_index, "COMMON_SHARE", 0.0 if common_min == 0 else 0.2)
@@ -98,7 +106,12 @@ def test_word_searches_find_exactly_the_matching_documents(corpus, monkeypatch, 
     words = terms(text.split('"')[2] if '"' in text else text)
     request = SearchRequest(text=text, all_tags=tags, covers=covers)
     expected = {d["id"] for d in _expected(documents, request, words, phrase)}
+    if warmed:
+        unkept = _all_ids(index, request)
+        assert index.warm() > 0  # the scores the search did without
     found = _all_ids(index, request)
+    if warmed:
+        assert found == unkept  # the same order with kept scores
     assert len(found) == len(set(found)) and set(found) == expected and expected
     first = index.search(SearchRequest(text=text, all_tags=tags, covers=covers, limit=5))
     if not phrase:

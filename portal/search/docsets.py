@@ -83,6 +83,7 @@ class Generation:
         self._sets = _Bounded(MAX_SETS)
         self._lists = _Bounded(MAX_LISTS)
         self._scores = _Bounded(MAX_SCORES)
+        self._wanted: dict[str, object] = {}  # sets and scores a search went without: worked out by warm-up
         self._points: dict[int, list[tuple[float, float]]] = {}
         self._order: tuple[list[int], list[int]] | None = None
         self._lock = threading.Lock()
@@ -124,6 +125,20 @@ class Generation:
             with self._lock:
                 self._scores.keep(key, found)
         return found[1]
+
+    def has_bits(self, key: str) -> bool:
+        return key in self._sets
+
+    def want(self, key: str, query) -> None:
+        """Ask the next warm-up for this query's set and scores (a search did without them)."""
+        self._wanted[key] = query
+
+    def fill_wanted(self, searcher) -> int:
+        wanted, self._wanted = self._wanted, {}
+        for key, query in wanted.items():
+            self.bits(key, query, searcher)
+            self.scores(key, query, searcher)
+        return len(wanted)
 
     def carry_over(self, earlier: Generation, searcher) -> int:
         """Work out again the sets and scores that searches used on an earlier version, most recent

@@ -245,9 +245,24 @@ class SearchIndex:
         column = searcher.reader().column_reader("sort")
         generation.order(lambda: list(column))
         earlier, self._warmed = self._warmed, generation
-        if earlier is None or earlier is generation:
-            return 0
-        return generation.carry_over(earlier, searcher)
+        done = generation.fill_wanted(searcher)
+        if earlier is None:
+            done += self._frequent_tags(generation, searcher)
+        elif earlier is not generation:
+            done += generation.carry_over(earlier, searcher)
+        return done
+
+    def _frequent_tags(self, generation: Generation, searcher) -> int:
+        """On a worker's first warm-up: the sets of the filters most searches use (languages,
+        cost, categories, hours of the week), whatever the searches before it were."""
+        reader, done = searcher.reader(), 0
+        for text in list(reader.lexicon("tags")):
+            tag = text.decode() if isinstance(text, bytes) else text
+            if not tag.startswith("geo") and reader.doc_frequency("tags", tag) * FREQUENT_TAG > generation.count:
+                query = wq.Term("tags", tag)
+                generation.bits(repr(query), query, searcher)
+                done += 1
+        return done
 
     def version(self) -> tuple:
         """Which version of the index this thread searches now: equal versions give equal results."""
@@ -303,6 +318,7 @@ class SearchIndex:
 
 
 COMMON_SHARE = 0.2  # a concept in more than this share of documents does not narrow a search by much
+FREQUENT_TAG = 50  # a tag on more than 1 document in 50 is worked out before anyone asks
 COMMON_MIN = 2000  # (and in more than this many: below it, scoring every concept costs little)
 SKIP_SHARE = 0.25  # score document by document when the matches are fewer than this share of the scored postings
 PHRASE_BATCH = 64
@@ -343,14 +359,37 @@ class _Query:
         reach = self.generation.every
         for i in narrow or [min(range(len(sizes)), key=sizes.__getitem__)]:
             reach &= self.concept_bits[i]
-        if None in kept and self.matches.bit_count() < SKIP_SHARE * reach.bit_count():
-            # Few matches in long postings (a filter narrowed them): skip to each, keep nothing.
-            query = wq.And(scored) if len(scored) > 1 else scored[0]
-            ranked = self._scored_one_by_one(query, list(self._with_phrases(members(self.matches), batch=None)))
+        if None not in kept:
+            ranked = self._with_phrases(self._by_kept_scores(kept))
         else:
-            maps = [self.generation.scores(repr(query), query, self.searcher) for query in scored]
-            ranked = self._with_phrases(self._by_kept_scores(maps))
+            # Not kept yet: rank without them now, and let the next warm-up work them out.
+            for query in scored:
+                self.generation.want(repr(query), query)
+            query = wq.And(scored) if len(scored) > 1 else scored[0]
+            if self.matches.bit_count() < SKIP_SHARE * reach.bit_count():
+                # Few matches in long postings (a filter narrowed them): skip to each.
+                ranked = self._scored_one_by_one(query, list(self._with_phrases(members(self.matches), batch=None)))
+            else:
+                # Whoosh's own top documents: without a filter it may skip whole blocks of postings.
+                allow = None if self.matches == reach else Membership(self.matches, self.generation.size)
+                ranked = self._best_then_the_rest(query, allow)
         return ((docnum, None) for docnum in ranked)
+
+    def _best_then_the_rest(self, query: wq.Query, allow):
+        wanted = self._wanted()
+        results = self.searcher.search(query, limit=wanted, filter=allow)
+        best = [results.docnum(position) for position in range(results.scored_length())]
+        yield from self._with_phrases(best)
+        if len(best) == wanted:  # the page needs more than the best: score the rest, once
+            chosen = set(best)
+            rest = [docnum for docnum in members(self.matches) if docnum not in chosen]
+            yield from self._scored_one_by_one(query, list(self._with_phrases(rest, batch=None)))
+
+    def _wanted(self) -> int:
+        wanted = self.request.offset + self.request.limit + 1
+        if self.phrases or self.request.accept is not None:
+            wanted *= 4  # some will be turned away (not the phrase, not open)
+        return wanted
 
     def _by_kept_scores(self, maps: list):
         if len(maps) == 1:
@@ -359,9 +398,7 @@ class _Query:
             def score(docnum):
                 return sum(found[docnum] for found in maps)
         candidates = members(self.matches)
-        wanted = self.request.offset + self.request.limit + 1
-        if self.phrases or self.request.accept is not None:
-            wanted *= 4  # some will be turned away (not the phrase, not open)
+        wanted = self._wanted()
         if len(candidates) > 4 * wanted:
             best = heapq.nsmallest(wanted, candidates, key=lambda docnum: (-score(docnum), docnum))
             yield from best
