@@ -9,6 +9,7 @@ posting lists again on every search. Document numbers are those of one version o
 from __future__ import annotations
 
 import threading
+from collections import defaultdict
 from array import array
 from collections import OrderedDict
 from collections.abc import Callable, Iterable
@@ -86,13 +87,16 @@ class Generation:
         self._wanted: dict[str, object] = {}  # sets and scores a search went without: worked out by warm-up
         self._points: dict[int, list[tuple[float, float]]] = {}
         self._order: tuple[list[int], list[int]] | None = None
+        self._ranges: dict[tuple[int, int], list[int]] | None = None
         self._lock = threading.Lock()
 
-    def bits(self, key: str, query, searcher) -> int:
-        """The set of documents a Whoosh query matches (`key`: its text form), computed on first use."""
+    def bits(self, key: str, query, searcher, compute: Callable[[], Iterable[int]] | None = None) -> int:
+        """The set of documents a Whoosh query matches (`key`: its text form), computed on first use
+        (by `compute` when given: a faster way to the same documents)."""
         found = self._sets.get(key)
         if found is None:
-            found = (query, to_bits(searcher.docs_for_query(query), self.size))
+            docnums = compute() if compute is not None else searcher.docs_for_query(query)
+            found = (query, to_bits(docnums, self.size) & self.every)
             with self._lock:
                 self._sets.keep(key, found)
         return found[1]
@@ -105,6 +109,16 @@ class Generation:
             with self._lock:
                 self._lists.keep(key, found)
         return found
+
+    def covering(self, age: int, read_ranges: Callable[[], list[bytes]]) -> Iterable[int]:
+        """Documents whose age range ("low,high", by document number) covers `age`: listings share a
+        few dozen ranges, grouped once per version, where a range query walks every document's terms."""
+        if self._ranges is None:
+            grouped = defaultdict(list)
+            for docnum, value in enumerate(read_ranges()):
+                grouped[value].append(docnum)
+            self._ranges = {tuple(map(int, value.split(b","))): docnums for value, docnums in grouped.items() if value}
+        return (docnum for (low, high), docnums in self._ranges.items() if low <= age <= high for docnum in docnums)
 
     def kept_scores(self, key: str):
         found = self._scores.get(key)
@@ -152,6 +166,7 @@ class Generation:
         with earlier._lock:
             sets = list(reversed(earlier._sets.items()))
             scores = list(reversed(earlier._scores.items()))
+        self._wanted.update(earlier._wanted)  # what searches went without there is wanted here too
         unchanged = self._unchanged_until(earlier)
         alive = self.every & ((1 << unchanged) - 1)
         fresh = [(leaf, offset) for leaf, offset in searcher.leaf_searchers() if offset >= unchanged]

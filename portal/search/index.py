@@ -37,7 +37,7 @@ NO_LOW, NO_HIGH = 0, 999
 REFRESH_SECONDS = 1.0
 APPLIED_FILE = "applied_seq"
 FORMAT_FILE = "format"
-FORMAT = "2"  # what documents hold; an index of another format is rebuilt (2: neighbouring term pairs)
+FORMAT = "3"  # what documents hold; an index of another format is rebuilt (3: term pairs, age ranges column)
 
 
 class IndexUnavailable(Exception):
@@ -56,6 +56,7 @@ def schema() -> wf.Schema:
         high=wf.NUMERIC(int),
         sort=wf.COLUMN(VarBytesColumn()),
         points=wf.COLUMN(VarBytesColumn()),
+        ages=wf.COLUMN(VarBytesColumn()),  # "low,high" again, read in one pass for age filters
         stored=wf.STORED(),
     )
 
@@ -115,6 +116,7 @@ class SearchIndex:
             "high": NO_HIGH if high is None else max(NO_LOW, min(NO_HIGH, int(high))),
             "sort": (document.get("sort") or document["title"]).casefold().encode()[:200],
             "points": geo.encode(points),
+            "ages": f"{NO_LOW if low is None else max(NO_LOW, min(NO_HIGH, int(low)))},{NO_HIGH if high is None else max(NO_LOW, min(NO_HIGH, int(high)))}".encode(),
             "stored": json.dumps(document.get("stored") or {}, separators=(",", ":")),
         }
 
@@ -245,12 +247,12 @@ class SearchIndex:
         column = searcher.reader().column_reader("sort")
         generation.order(lambda: list(column))
         earlier, self._warmed = self._warmed, generation
-        done = generation.fill_wanted(searcher)
+        done = 0
         if earlier is None:
             done += self._frequent_tags(generation, searcher)
         elif earlier is not generation:
             done += generation.carry_over(earlier, searcher)
-        return done
+        return done + generation.fill_wanted(searcher)
 
     def _frequent_tags(self, generation: Generation, searcher) -> int:
         """On a worker's first warm-up: the sets of the filters most searches use (languages,
@@ -343,7 +345,10 @@ class _Query:
                     either |= self._bits(wq.Term("tags", tag))
                 matches &= either
         if request.covers is not None:
-            matches &= self._bits(wq.And([wq.NumericRange("low", None, request.covers), wq.NumericRange("high", request.covers, None)]))
+            age = request.covers
+            query = wq.And([wq.NumericRange("low", None, age), wq.NumericRange("high", age, None)])
+            column = searcher.reader().column_reader("ages")
+            matches &= generation.bits(repr(query), query, searcher, compute=lambda: generation.covering(age, lambda: list(column)))
         self.matches = matches
 
     def _bits(self, query: wq.Query) -> int:
