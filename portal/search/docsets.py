@@ -9,9 +9,8 @@ posting lists again on every search. Document numbers are those of one version o
 from __future__ import annotations
 
 import threading
-from collections import defaultdict
 from array import array
-from collections import OrderedDict
+from collections import OrderedDict, defaultdict
 from collections.abc import Callable, Iterable
 
 from whoosh.idsets import DocIdSet
