@@ -54,18 +54,25 @@ tests/oidc_provider/node_modules/.package-lock.json: tests/oidc_provider/package
 	cd tests/oidc_provider && npm ci --silent --no-audit --no-fund
 	touch $@
 
-# The whole suite on SQLite (browser tests included), then every database test again on PostgreSQL.
+# The whole suite on SQLite (browser tests included) and, at the same time on the other core, every
+# database test again on PostgreSQL (its output is shown when it ends). Fails if either pass fails.
 test: install-test translations browser oidc-node
-	env -u PORTAL_TEST_DATABASE_URL $(BIN)/pytest -q
-	@if [ -n "$$PORTAL_TEST_DATABASE_URL" ]; then \
-		$(BIN)/pytest -q -m postgres; \
+	@pg_log=$$(mktemp); pg_pid=; \
+	if [ -n "$$PORTAL_TEST_DATABASE_URL" ]; then \
+		$(BIN)/pytest -q -m postgres --basetemp="$$pg_log.tmp" >"$$pg_log" 2>&1 & pg_pid=$$!; \
 	elif command -v pg_virtualenv >/dev/null 2>&1; then \
-		pg_virtualenv -o shared_buffers=64MB sh -c 'PORTAL_TEST_DATABASE_URL=postgresql:///postgres $(BIN)/pytest -q -m postgres'; \
+		pg_virtualenv -o shared_buffers=64MB sh -c 'PORTAL_TEST_DATABASE_URL=postgresql:///postgres $(BIN)/pytest -q -m postgres --basetemp="$$0"' "$$pg_log.tmp" >"$$pg_log" 2>&1 & pg_pid=$$!; \
 	elif [ "$$CI" = "true" ]; then \
 		echo "make test: no PostgreSQL (pg_virtualenv missing and PORTAL_TEST_DATABASE_URL unset)"; exit 1; \
 	else \
 		echo "make test: PostgreSQL tests NOT run: install postgresql (pg_virtualenv) or set PORTAL_TEST_DATABASE_URL"; \
-	fi
+	fi; \
+	echo "== SQLite: every test"; \
+	env -u PORTAL_TEST_DATABASE_URL $(BIN)/pytest -q; sqlite_rc=$$?; \
+	pg_rc=0; \
+	if [ -n "$$pg_pid" ]; then wait $$pg_pid; pg_rc=$$?; echo "== PostgreSQL: every database test"; cat "$$pg_log"; fi; \
+	rm -rf "$$pg_log" "$$pg_log.tmp"; \
+	[ $$sqlite_rc = 0 ] && [ $$pg_rc = 0 ]
 
 clean:
 	rm -rf $(VENV) var tests/oidc_provider/node_modules
