@@ -289,6 +289,8 @@ class SearchIndex:
         if searcher.doc_count() == 0:  # an empty index has no columns to read
             return SearchResult(total=0)
         generation = self._generation(searcher)
+        if self._only_words(concepts, request) and not generation.has_bits(repr(concepts[0].query)):
+            return self._first_time(searcher, generation, concepts[0].query, request)
         query = _Query(searcher, generation, concepts or [], request)
         if not query.matches:
             return SearchResult(total=0)
@@ -305,6 +307,21 @@ class SearchIndex:
         else:
             total = request.offset + len(page) if exact and not more else None
         return SearchResult(page, more, total, query.matches.bit_count())
+
+    @staticmethod
+    def _only_words(concepts, request: SearchRequest) -> bool:
+        return (bool(concepts) and len(concepts) == 1 and not concepts[0].phrase and not request.all_tags
+                and not any(request.any_tags) and request.covers is None and request.near is None and request.accept is None)
+
+    def _first_time(self, searcher, generation: Generation, query: wq.Query, request: SearchRequest) -> SearchResult:
+        """One word nobody searched for on this version: Whoosh's own top documents (it may skip
+        blocks of a common word's postings), and the word's set and scores left to the next warm-up."""
+        generation.want(repr(query), query)
+        results = searcher.search(query, limit=request.offset + request.limit + 1)
+        hits = [Hit(stored["id"], json.loads(stored["stored"])) for stored in results]
+        more = len(hits) > request.offset + request.limit
+        page = hits[request.offset:request.offset + request.limit]
+        return SearchResult(page, more, None if more else request.offset + len(page), results.estimated_length())
 
     def _page(self, hits: Iterable[Hit], request: SearchRequest) -> tuple[list[Hit], bool]:
         page, seen = [], 0
