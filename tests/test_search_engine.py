@@ -8,6 +8,7 @@ import random
 import pytest
 
 import portal.search.index as search_index
+import portal.search.ranking as ranking
 from portal.search import geo
 from portal.search.analysis import terms
 from portal.search.index import SearchIndex, SearchRequest
@@ -99,9 +100,9 @@ def _all_ids(index: SearchIndex, request: SearchRequest) -> list[str]:
 ])
 def test_word_searches_find_exactly_the_matching_documents(corpus, monkeypatch, warmed, common_min, skip_share, text, tags, covers):
     index, documents = corpus
-    monkeypatch.setattr(search_index, "COMMON_MIN", common_min)
-    monkeypatch.setattr(search_index, "COMMON_SHARE", 0.0 if common_min == 0 else 0.2)
-    monkeypatch.setattr(search_index, "SKIP_SHARE", skip_share)
+    monkeypatch.setattr(ranking, "COMMON_MIN", common_min)
+    monkeypatch.setattr(ranking, "COMMON_SHARE", 0.0 if common_min == 0 else 0.2)
+    monkeypatch.setattr(ranking, "SKIP_SHARE", skip_share)
     phrase = terms(text.split('"')[1]) if '"' in text else []
     words = terms(text.split('"')[2] if '"' in text else text)
     request = SearchRequest(text=text, all_tags=tags, covers=covers)
@@ -178,7 +179,7 @@ def test_cells_come_nearest_edge_first_and_cover_the_circle():
 
 def test_sets_carried_over_a_change_equal_sets_worked_out_afresh(tmp_path, monkeypatch):
     monkeypatch.setattr(search_index, "REFRESH_SECONDS", 0)
-    monkeypatch.setattr(search_index, "COMMON_MIN", 0)  # the common-word shortcut on this small corpus too
+    monkeypatch.setattr(ranking, "COMMON_MIN", 0)  # the common-word shortcut on this small corpus too
     documents = _corpus(400, seed=11)
     folder = tmp_path / "index"
     index = SearchIndex(folder, Synonyms.from_groups([]))
