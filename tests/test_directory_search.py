@@ -214,8 +214,10 @@ def test_a_visitors_page_is_kept_only_while_it_is_exactly_true(client, directory
             changes.record(s, INDEX_NAME, [s.exec(select(Service.id).where(Service.name == "Pilsen Food Pantry")).one()])
         index_now()
         assert "diapers" in client.get("/directory?q=weekday").text  # a new version of the index: rendered again
+        assert names(client.get("/directory?q=weekday&open_now=1")) == ["Pilsen Food Pantry"]
     with time_machine.travel(datetime(2026, 12, 1, 17, 0, 30, tzinfo=CHICAGO), tick=False):  # the pantry has closed
         assert "Closed now" in client.get("/directory?q=weekday").text
+        assert names(client.get("/directory?q=weekday&open_now=1")) == []
 
 
 def test_the_searches_found_nothing_are_counted_when_the_kept_page_is_served(client, directory, db):

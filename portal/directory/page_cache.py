@@ -1,10 +1,12 @@
 """Search pages for visitors, kept while they are exactly true.
 
 A visitor's results page depends only on the address, the language, whether htmx asked for the
-fragment, the minute (open-now texts) and the version of the search index. With all of those in
-the key, a kept page is the same bytes the page would be rendered to again, so a popular search
-("food" near a busy ZIP) is rendered once a minute per worker instead of once a request. Pages of
-signed-in people, or with a message waiting for them, are never kept.
+fragment, the version of the search index and the time: each card's "Open now, closes 5 PM" reads
+differently from its next opening, closing or midnight, and an "open now" search's results from
+the next minute. With the first four in the key and the page kept only until the first of those
+times, a kept page is the same bytes the page would be rendered to again, so a popular search
+("food" near a busy ZIP) is rendered once in a while per worker instead of once a request. Pages
+of signed-in people, or with a message waiting for them, are never kept.
 """
 
 from __future__ import annotations
@@ -12,6 +14,7 @@ from __future__ import annotations
 import threading
 from collections import OrderedDict
 from dataclasses import dataclass
+from datetime import datetime
 
 PAGES = 512  # about 15 MB per worker at the biggest pages
 
@@ -21,7 +24,8 @@ class KeptPage:
     body: bytes
     headers: tuple[tuple[str, str], ...]
     status_code: int
-    missed: bool  # found nothing: still counted for coordinators each time it is served
+    missed: str  # the words that found nothing: still counted for coordinators each time it is served
+    until: datetime  # true until then
 
 
 class PageCache:
@@ -30,11 +34,15 @@ class PageCache:
         self._pages: OrderedDict[tuple, KeptPage] = OrderedDict()
         self._lock = threading.Lock()
 
-    def get(self, key: tuple) -> KeptPage | None:
+    def get(self, key: tuple, at: datetime) -> KeptPage | None:
         with self._lock:
             page = self._pages.get(key)
-            if page is not None:
-                self._pages.move_to_end(key)
+            if page is None:
+                return None
+            if at >= page.until:
+                del self._pages[key]
+                return None
+            self._pages.move_to_end(key)
             return page
 
     def keep(self, key: tuple, page: KeptPage) -> None:

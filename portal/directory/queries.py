@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import uuid
 from dataclasses import dataclass, field
-from datetime import date, datetime
+from datetime import date, datetime, time, timedelta
 from zoneinfo import ZoneInfo
 
 from sqlalchemy import func, or_, update
@@ -33,17 +33,21 @@ class Card:
     status_text: str
     today: str
     verified: date | None
+    changes_at: datetime  # when the status or today's hours next read differently
 
 
 def card(service_id: uuid.UUID, facts: dict, distance: float | None, at: datetime, zone: str) -> Card:
     places = [hours_.from_json(h) for h in facts["hours"]]
     first = places[0] if places else hours_.Hours(zone=zone)
     local = at.astimezone(ZoneInfo(first.zone))
+    status = hours_.status(places, at)
+    midnight = datetime.combine(local.date() + timedelta(days=1), time(), tzinfo=local.tzinfo)  # "today", "tomorrow"
     return Card(
         id=service_id, facts=facts, distance=distance,
-        status_text=describe_status(hours_.status(places, at), at, first.zone),
+        status_text=describe_status(status, at, first.zone),
         today=", ".join(span(opens, closes, first.zone) for opens, closes in first.intervals(local.date())),
         verified=date.fromisoformat(facts["verified"]) if facts["verified"] else None,
+        changes_at=min(filter(None, (status.closes_at, status.next_opening, midnight))),
     )
 
 

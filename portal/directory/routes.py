@@ -39,20 +39,20 @@ US_ZONES = ("America/New_York", "America/Chicago", "America/Denver", "America/Ph
 def search_results(request):
     """Services that match the person's words and filters, nearest first when they gave a ZIP."""
     at = now()
-    key = _page_key(request, at)
-    kept = request.app.state.search_pages.get(key) if key is not None else None
+    key = _page_key(request)
+    kept = request.app.state.search_pages.get(key, at) if key is not None else None
     if kept is not None:
         if kept.missed:
             _count_miss(request, kept.missed, at)
         return Response(kept.body, status_code=kept.status_code, headers=dict(kept.headers))
-    response, missed = _search_page(request, at)
+    response, missed, until = _search_page(request, at)
     if key is not None:
         headers = tuple((name, value) for name, value in response.headers.items() if name != "set-cookie")
-        request.app.state.search_pages.keep(key, KeptPage(response.body, headers, response.status_code, missed))
+        request.app.state.search_pages.keep(key, KeptPage(response.body, headers, response.status_code, missed, until))
     return response
 
 
-def _page_key(request, at: datetime) -> tuple | None:
+def _page_key(request) -> tuple | None:
     """What a visitor's results page depends on; None when it must be rendered for this person alone."""
     if getattr(request.state, "principal", None) is not None or request.state.session.data.get("_flash"):
         return None
@@ -60,8 +60,8 @@ def _page_key(request, at: datetime) -> tuple | None:
         version = request.state.directory_index.version()
     except IndexUnavailable:
         return None
-    return (request.url.query, request.state.language, htmx.is_fragment_request(request), at.strftime("%Y%m%d%H%M"),
-            version, request.app.state.category_menu.stamp)
+    return (request.url.query, request.state.language, htmx.is_fragment_request(request), version,
+            request.app.state.category_menu.stamp)
 
 
 def _count_miss(request, text: str, at: datetime) -> None:
@@ -70,7 +70,7 @@ def _count_miss(request, text: str, at: datetime) -> None:
 
 
 def _search_page(request, at: datetime):
-    """The rendered page, and the words it found nothing for ("" when it found something)."""
+    """The rendered page, the words it found nothing for ("" when it found something), and until when it is true."""
     settings = request.app.state.settings
     filters = read_filters(request.query_params)
     with request.state.sessions() as db:
@@ -117,7 +117,12 @@ def _search_page(request, at: datetime):
         "categories": category_choices, "language_choices": LANGUAGE_CHOICES, "capacity_labels": CAPACITY_LABELS, "within_choices": WITHIN_CHOICES,
         "highlight": highlighter(filters.q), "now": at,
     }
-    return render(request, "directory/search_results.html", context, fragment="directory"), missed
+    if filters.open_now:  # which places are open now changes with any place's hours, not only those shown
+        until = at.replace(second=0, microsecond=0) + timedelta(minutes=1)
+    else:  # the cards' texts change when a shown place opens or closes, and at midnight
+        midnight = datetime.combine(at.astimezone(settings.zone).date() + timedelta(days=1), datetime.min.time(), tzinfo=settings.zone)
+        until = min([midnight, *(card.changes_at for card in results)])
+    return render(request, "directory/search_results.html", context, fragment="directory"), missed, until
 
 
 def _open_check(local: datetime | None, at: datetime):
