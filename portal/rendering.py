@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import hashlib
-from functools import cache
+from functools import cache, lru_cache
 from pathlib import Path
 
 from jinja2 import Environment, FileSystemLoader, StrictUndefined, select_autoescape
@@ -41,6 +41,22 @@ def _take_flashes(request) -> list[dict]:
     return request.state.session.data.pop("_flash", []) if request.state.session.data.get("_flash") else []
 
 
+def _path_finder(app):
+    """path_for(name, **params) for templates, remembered per app: Starlette walks every route to
+    build each path, and a results page builds about twenty."""
+    finder = getattr(app.state, "path_for", None)
+    if finder is None:
+        @lru_cache(maxsize=8192)
+        def remembered(name: str, params: tuple) -> str:
+            return str(app.url_path_for(name, **dict(params)))
+
+        def finder(name: str, **params) -> str:
+            return remembered(name, tuple(sorted((key, str(value)) for key, value in params.items())))
+
+        app.state.path_for = finder
+    return finder
+
+
 def _context(request) -> dict:
     state = request.state
     return {
@@ -48,7 +64,7 @@ def _context(request) -> dict:
         "language": getattr(state, "language", i18n.DEFAULT),
         "languages": i18n.LANGUAGES,
         "csrf_token": lambda: csrf_token(request),
-        "path_for": lambda name, **params: str(request.app.url_path_for(name, **params)),
+        "path_for": _path_finder(request.app),
         "current_path": request.url.path,
         "flashes": _take_flashes(request),
         "development": request.app.state.settings.development,
