@@ -7,7 +7,6 @@ import math
 EARTH_MILES = 3958.8
 # Cell sizes in degrees; a search picks the finest one whose cells cover its circle in a few terms.
 LEVELS = (0.05, 0.2, 0.8)
-MAX_CELLS = 36
 
 
 def miles_between(a: tuple[float, float], b: tuple[float, float]) -> float:
@@ -26,16 +25,16 @@ def cell_terms(points: list[tuple[float, float]]) -> set[str]:
     return {_cell(level, lat, lon) for lat, lon in points for level in range(len(LEVELS))}
 
 
-def cover(centre: tuple[float, float], miles: float) -> list[str]:
-    """Cells that together cover the circle (a few more, never fewer)."""
+def _grid(centre: tuple[float, float], miles: float, max_cells: int) -> tuple[int, float, range, range]:
+    """The finest level whose cells cover the circle in at most `max_cells` (else the coarsest): its rows and columns."""
     lat, lon = centre
     dlat = miles / 69.0
     dlon = miles / max(1.0, 69.0 * math.cos(math.radians(lat)))
     for level, size in enumerate(LEVELS):
         rows = range(math.floor((lat - dlat) / size), math.floor((lat + dlat) / size) + 1)
         columns = range(math.floor((lon - dlon) / size), math.floor((lon + dlon) / size) + 1)
-        if len(rows) * len(columns) <= MAX_CELLS or level == len(LEVELS) - 1:
-            return [f"geo{level}_{row}_{column}" for row in rows for column in columns]
+        if len(rows) * len(columns) <= max_cells or level == len(LEVELS) - 1:
+            return level, size, rows, columns
     raise AssertionError("unreachable")
 
 
@@ -58,13 +57,7 @@ def cells_by_distance(centre: tuple[float, float], miles: float) -> list[tuple[f
     Searching them in this order finds the nearest places without measuring the far ones.
     """
     lat, lon = centre
-    dlat = miles / 69.0
-    dlon = miles / max(1.0, 69.0 * math.cos(math.radians(lat)))
-    for level, size in enumerate(LEVELS):
-        rows = range(math.floor((lat - dlat) / size), math.floor((lat + dlat) / size) + 1)
-        columns = range(math.floor((lon - dlon) / size), math.floor((lon + dlon) / size) + 1)
-        if len(rows) * len(columns) <= MAX_RING_CELLS or level == len(LEVELS) - 1:
-            break
+    level, size, rows, columns = _grid(centre, miles, MAX_RING_CELLS)
     cells = []
     for row in rows:
         nearest_lat = min(max(lat, row * size), (row + 1) * size)
